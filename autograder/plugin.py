@@ -1,0 +1,125 @@
+"""pytest plugin for the hidden graders: the ``student`` fixture, the ``grade`` marker, results.
+
+A hidden test reads::
+
+    @pytest.mark.grade(cell="test_linear", points=0.5)
+    def test_linear_backward(student):
+        layer = student.Linear(3, 2, rng=0)
+        ...
+
+Each test's points go to its grade cell if it passes (partial credit per cell).
+"""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import traceback
+import types
+
+import pytest
+
+from .results import TestResult
+from .student import Student, StudentError
+
+MESSAGE_LIMIT = 1500
+
+
+class TestTimeout(BaseException):
+    """Raised inside a test that ran too long; BaseException so `except Exception` can't swallow it."""
+
+    __test__ = False
+
+
+def run_cells(cells: list[str], name: str = "submission") -> tuple[types.ModuleType, list[str]]:
+    """Execute the student's cells in one fresh module, each on its own, as a kernel would.
+
+    A cell that raises (or calls sys.exit) is reported and the next cell still runs, so one broken
+    cell costs only what depends on it.
+    """
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    problems = []
+    for number, source in enumerate(cells, start=1):
+        try:
+            exec(compile(source, f"<cell {number}>", "exec"), module.__dict__)
+        except SystemExit:
+            problems.append(f"cell {number} called sys.exit(); the cells after it were still run")
+        except TestTimeout:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any failure of student code is reported, never fatal
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f" (line {frame.lineno})" if frame.filename == f"<cell {number}>" else ""
+            problems.append(f"cell {number} raised {type(exc).__name__}: {exc}{where}")
+    return module, problems
+
+
+class GradePlugin:
+    """Collects one TestResult per test; loads the submission once per session."""
+
+    def __init__(self, cells: list[str], test_timeout: float = 10.0):
+        self.cells = cells
+        self.test_timeout = test_timeout
+        self.results: list[TestResult] = []
+        self.load_problems: list[str] = []
+        self._student: Student | None = None
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        if self._student is None:
+            module, self.load_problems = run_cells(self.cells)
+            self._student = Student(module)
+        return self._student
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "grade(cell, points): grade cell and points of a hidden test")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        def on_alarm(signum, frame):
+            raise TestTimeout()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.test_timeout)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            marker = item.get_closest_marker("grade")
+            cell = marker.kwargs.get("cell", "?") if marker else "ungraded"
+            top = float(marker.kwargs.get("points", 0.0)) if marker else 0.0
+            passed = report.passed
+            self.results.append(TestResult(
+                name=item.name, cell=cell, points=top if passed else 0.0, max_points=top,
+                passed=passed, message="" if passed else self.explain(call.excinfo),
+            ))
+
+    def explain(self, excinfo) -> str:
+        """A failure message for the student: the check's own words, never the test's source."""
+        if excinfo is None:
+            return "failed"
+        exc = excinfo.value
+        if isinstance(exc, TestTimeout):
+            text = f"took longer than {self.test_timeout:g} s (an endless loop, or far too slow)"
+        elif isinstance(exc, (AssertionError, StudentError)):
+            text = str(exc) or "the check failed"
+        elif isinstance(exc, pytest.skip.Exception):
+            text = f"skipped: {exc}"
+        else:
+            text = f"could not be checked: {type(exc).__name__}: {exc}"
+        return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
+
+
+def load_cells(path: str) -> list[str]:
+    with open(path, encoding="utf-8") as fh:
+        cells = json.load(fh)
+    if not isinstance(cells, list) or not all(isinstance(c, str) for c in cells):
+        raise ValueError("the submission file must hold a JSON list of code strings")
+    return cells

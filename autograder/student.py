@@ -1,0 +1,124 @@
+"""The student's code as the hidden tests see it: callables that hand back plain data only.
+
+Everything a test gets from student code passes through :func:`plain`: numbers become Python
+numbers, arrays become fresh base-class ``ndarray`` copies of a numeric dtype, lists and tuples are
+rebuilt. An ndarray subclass or an "always equal" object therefore cannot change a verdict: the
+checks only ever compare honest numbers. Other objects (a student's ``Linear`` instance) come back
+as a :class:`StudentObject` handle whose methods and attributes go through the same gate, which is
+the shape a sandbox proxy keeps (calls out, plain data back).
+"""
+from __future__ import annotations
+
+import types
+import numpy as np
+
+NUMERIC_KINDS = "biuf"
+
+
+class StudentError(Exception):
+    """Student code raised, returned something unusable, or lacks a required name."""
+
+
+def plain(value, what: str = "the result"):
+    """Return ``value`` as trusted plain data, or a handle for an object of the student's."""
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, np.generic):
+        if value.dtype.kind not in NUMERIC_KINDS:
+            raise StudentError(f"{what} has dtype {value.dtype}; expected a number")
+        return value.item()
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in NUMERIC_KINDS:
+            raise StudentError(f"{what} is an array of dtype {value.dtype}; expected numbers")
+        # np.array(..., subok=False) drops any subclass and its overridden operators.
+        return np.array(value, copy=True, subok=False)
+    if type(value) in (list, tuple):
+        return type(value)(plain(v, what) for v in value)
+    if type(value) is dict:
+        return {str(k): plain(v, what) for k, v in value.items()}
+    if isinstance(value, (int, float)):
+        # int/float subclasses may override comparisons: keep the number only.
+        return float(value) if isinstance(value, float) else int(value)
+    return StudentObject(value, what)
+
+
+def _incoming(value):
+    """Copy what the grader passes in, so student code never holds the grader's own arrays."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(_incoming(v) for v in value)
+    if isinstance(value, StudentObject):
+        return object.__getattribute__(value, "_obj")
+    return value
+
+
+def _call(func, label: str, args, kwargs):
+    try:
+        out = func(*[_incoming(a) for a in args], **{k: _incoming(v) for k, v in kwargs.items()})
+    except StudentError:
+        raise
+    except Exception as exc:  # the student's own bug, reported as such
+        raise StudentError(f"{label} raised {type(exc).__name__}: {exc}") from None
+    return plain(out, f"the value returned by {label}")
+
+
+class StudentFunction:
+    """A callable of the student's; calling it returns plain data."""
+
+    def __init__(self, func, label: str):
+        self._func, self._label = func, label
+
+    def __call__(self, *args, **kwargs):
+        return _call(self._func, self._label, args, kwargs)
+
+
+class StudentObject:
+    """A handle on an object the student's code made: attributes and methods through :func:`plain`."""
+
+    def __init__(self, obj, label: str):
+        object.__setattr__(self, "_obj", obj)
+        object.__setattr__(self, "_label", label)
+
+    def __getattr__(self, name):
+        obj = object.__getattribute__(self, "_obj")
+        label = f"{type(obj).__name__}.{name}"
+        try:
+            value = getattr(obj, name)
+        except AttributeError:
+            raise StudentError(f"{type(obj).__name__} has no attribute `{name}`") from None
+        except Exception as exc:
+            raise StudentError(f"reading {label} raised {type(exc).__name__}: {exc}") from None
+        if callable(value) and not isinstance(value, np.ndarray):
+            return StudentFunction(value, label)
+        return plain(value, label)
+
+    def __setattr__(self, name, value):
+        obj = object.__getattribute__(self, "_obj")
+        try:
+            setattr(obj, name, _incoming(value))
+        except Exception as exc:
+            raise StudentError(f"setting {type(obj).__name__}.{name} raised {type(exc).__name__}: {exc}") from None
+
+    def __repr__(self):
+        return f"<student object {type(object.__getattribute__(self, '_obj')).__name__}>"
+
+
+class Student:
+    """The student's notebook as a namespace: ``student.relu(x)``, ``student.Linear(3, 4)``."""
+
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = self._module.__dict__.get(name)
+        if value is None or not callable(value):
+            raise StudentError(
+                f"your notebook does not define `{name}`: check its spelling and that its cell runs"
+            )
+        return StudentFunction(value, name)
+
+    def has(self, name: str) -> bool:
+        return callable(self._module.__dict__.get(name))
