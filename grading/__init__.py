@@ -1,0 +1,1 @@
+"""Instructor-side tooling: building assignments, the gradebook, the demo course and the CLI."""

@@ -1,0 +1,137 @@
+"""A course directory in nbgrader's layout, driven through nbgrader's own library.
+
+Everything here is nbgrader doing its job (generate, release, fetch, submit, collect); dlgrade
+only configures it: the exchange root inside the course (nbgrader's default does not exist), the
+gradebook URL, and ``alembic`` on PATH (nbgrader runs it when it creates a gradebook).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+from .build import write_source_notebook
+
+DEFAULT_COURSE_ID = "dl101"
+
+
+class CourseError(Exception):
+    pass
+
+
+def _ensure_tools_on_path() -> None:
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+class Course:
+    def __init__(self, root: str | Path, course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None):
+        self.root = Path(root).resolve()
+        self.course_id = course_id
+        self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.exchange = self.root / "exchange"
+        _ensure_tools_on_path()
+
+    # -- configuration -------------------------------------------------------------------------
+    def config(self, **extra) -> Config:
+        cfg = Config()
+        cfg.CourseDirectory.root = str(self.root)
+        cfg.CourseDirectory.course_id = self.course_id
+        cfg.CourseDirectory.db_url = self.db_url
+        cfg.Exchange.root = str(self.exchange)
+        # Demo and test submissions are all written by one Unix user; a hub deployment keeps this on.
+        cfg.ExchangeCollect.check_owner = False
+        for section, values in extra.items():
+            for key, value in values.items():
+                setattr(getattr(cfg, section), key, value)
+        return cfg
+
+    def write_config_file(self) -> Path:
+        """``nbgrader_config.py`` so that nbgrader's CLI and formgrader see the same course."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / "nbgrader_config.py"
+        path.write_text(
+            "c = get_config()  # noqa: F821\n"
+            f"c.CourseDirectory.root = {str(self.root)!r}\n"
+            f"c.CourseDirectory.course_id = {self.course_id!r}\n"
+            f"c.CourseDirectory.db_url = {self.db_url!r}\n"
+            f"c.Exchange.root = {str(self.exchange)!r}\n",
+            encoding="utf-8",
+        )
+        return path
+
+    def _api(self, **extra):
+        from nbgrader.apps import NbGraderAPI
+        from nbgrader.coursedir import CourseDirectory
+
+        cfg = self.config(**extra)
+        api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+        api.log.setLevel(logging.ERROR)
+        return api
+
+    @staticmethod
+    def _check(result: dict, what: str) -> None:
+        if not result.get("success"):
+            detail = (result.get("error") or result.get("log") or "").strip().splitlines()
+            raise CourseError(f"nbgrader {what} failed: {detail[-1] if detail else 'no detail'}")
+
+    # -- the instructor's side -----------------------------------------------------------------
+    def setup(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.exchange.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.exchange, 0o777)  # every student writes into the exchange
+        self.write_config_file()
+
+    def generate(self, assignment_id: str) -> Path:
+        """Build the source notebook from reference/ and let nbgrader make the student version."""
+        write_source_notebook(assignment_id, self.root)
+        self._check(self._api().generate_assignment(assignment_id), f"generate_assignment {assignment_id}")
+        return self.root / "release" / assignment_id
+
+    def release(self, assignment_id: str) -> None:
+        self._check(self._api().release_assignment(assignment_id), f"release_assignment {assignment_id}")
+
+    def collect(self, assignment_id: str) -> None:
+        self._check(self._api().collect(assignment_id), f"collect {assignment_id}")
+
+    # -- the student's side --------------------------------------------------------------------
+    def _student_app(self, kind: str, assignment_id: str, student_id: str, home: Path):
+        from nbgrader.auth import Authenticator
+        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.exchange import ExchangeFactory
+
+        cfg = self.config(CourseDirectory={"student_id": student_id, "assignment_id": assignment_id},
+                          Exchange={"assignment_dir": str(home)})
+        coursedir = CourseDirectory(config=cfg)
+        factory = ExchangeFactory(config=cfg)
+        app = getattr(factory, kind)(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
+        app.log.setLevel(logging.ERROR)
+        return app
+
+    def fetch(self, assignment_id: str, student_id: str, home: Path) -> Path:
+        """Fetch the released assignment into ``home`` as the student would; returns its folder."""
+        from nbgrader.utils import capture_log
+
+        home.mkdir(parents=True, exist_ok=True)
+        self._check(capture_log(self._student_app("FetchAssignment", assignment_id, student_id, home)),
+                    f"fetch_assignment {assignment_id} for {student_id}")
+        return home / assignment_id
+
+    def submit(self, assignment_id: str, student_id: str, home: Path) -> None:
+        from nbgrader.utils import capture_log
+
+        self._check(capture_log(self._student_app("Submit", assignment_id, student_id, home)),
+                    f"submit {assignment_id} for {student_id}")
+
+    # -- where things are ----------------------------------------------------------------------
+    def submitted(self, assignment_id: str) -> dict[str, Path]:
+        """student id → the collected submission folder."""
+        base = self.root / "submitted"
+        return {p.parent.name: p for p in sorted(base.glob(f"*/{assignment_id}")) if p.is_dir()}
+
+    def inbound(self) -> Path:
+        return self.exchange / self.course_id / "inbound"
