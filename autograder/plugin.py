@@ -11,6 +11,7 @@ Each test's points go to its grade cell if it passes (partial credit per cell).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -31,27 +32,45 @@ class TestTimeout(BaseException):
     __test__ = False
 
 
-def run_cells(cells: list[str], name: str = "submission") -> tuple[types.ModuleType, list[str]]:
+def run_cells(cells: list[str], name: str = "submission",
+              cell_timeout: float = 20.0) -> tuple[types.ModuleType, list[str]]:
     """Execute the student's cells in one fresh module, each on its own, as a kernel would.
 
-    A cell that raises (or calls sys.exit) is reported and the next cell still runs, so one broken
-    cell costs only what depends on it.
+    A cell that raises, calls sys.exit or runs past ``cell_timeout`` is reported and the next cell
+    still runs, so one broken cell costs only what depends on it.
     """
     module = types.ModuleType(name)
     sys.modules[name] = module
     problems = []
     for number, source in enumerate(cells, start=1):
         try:
-            exec(compile(source, f"<cell {number}>", "exec"), module.__dict__)
+            with time_limit(cell_timeout):
+                exec(compile(source, f"<cell {number}>", "exec"), module.__dict__)
         except SystemExit:
             problems.append(f"cell {number} called sys.exit(); the cells after it were still run")
         except TestTimeout:
-            raise
+            problems.append(f"cell {number} was stopped after {cell_timeout:g} s (an endless loop, "
+                            "or training left running?); the cells after it were still run")
         except BaseException as exc:  # noqa: BLE001 - any failure of student code is reported, never fatal
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             where = f" (line {frame.lineno})" if frame.filename == f"<cell {number}>" else ""
             problems.append(f"cell {number} raised {type(exc).__name__}: {exc}{where}")
     return module, problems
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise TestTimeout in this (main) thread after ``seconds`` of wall-clock time."""
+    def on_alarm(signum, frame):
+        raise TestTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class GradePlugin:
@@ -67,7 +86,7 @@ class GradePlugin:
     @pytest.fixture(scope="session")
     def student(self):
         if self._student is None:
-            module, self.load_problems = run_cells(self.cells)
+            module, self.load_problems = run_cells(self.cells, cell_timeout=2 * self.test_timeout)
             self._student = Student(module)
         return self._student
 
@@ -76,16 +95,8 @@ class GradePlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        def on_alarm(signum, frame):
-            raise TestTimeout()
-
-        previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.test_timeout)
-        try:
+        with time_limit(self.test_timeout):
             yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -1,0 +1,88 @@
+"""The ``dlgrade`` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def _grade_one(args) -> int:
+    from autograder.runner import grade_notebook
+
+    result = grade_notebook(args.assignment, args.notebook, timeout=args.timeout,
+                            test_timeout=args.test_timeout)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1))
+        return 0 if result.error is None else 1
+    if result.error:
+        print(f"{args.notebook}: not graded: {result.error}", file=sys.stderr)
+        return 1
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    for test in result.tests:
+        mark = "PASS" if test.passed else "FAIL"
+        print(f"{mark} {test.points:5.3g}/{test.max_points:<5.3g} {test.cell:20s} {test.name}")
+        if not test.passed:
+            print("      " + test.message.replace("\n", "\n      "))
+    print(f"score: {result.score:g} / {result.max_score:g}")
+    return 0
+
+
+def _demo(args) -> int:
+    from .demo import run_demo
+
+    run_demo(Path(args.dir), size=args.students, workers=args.jobs, timeout=args.timeout)
+    return 0
+
+
+def _build(args) -> int:
+    from .build import write_source_notebook
+
+    print(write_source_notebook(args.assignment, Path(args.course)))
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="dlgrade", description="Autograde deep-learning assignments.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("grade-one", help="grade one submitted notebook")
+    p.add_argument("assignment")
+    p.add_argument("notebook")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole submission")
+    p.add_argument("--test-timeout", type=float, default=10.0,
+                   help="seconds per hidden test (a notebook cell gets twice this)")
+    p.set_defaults(run=_grade_one)
+
+    p = sub.add_parser("demo", help="build, submit, collect and grade a demo course")
+    p.add_argument("--dir", default="demo-course", help="course directory (replaced)")
+    p.add_argument("--students", type=int, default=32)
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per submission")
+    p.set_defaults(run=_demo)
+
+    p = sub.add_parser("build", help="write an assignment's nbgrader source notebook into a course")
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True)
+    p.set_defaults(run=_build)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a clear one-line reason, not a traceback
+        from .build import TemplateError
+        from .course import CourseError
+
+        if isinstance(exc, (TemplateError, CourseError, FileNotFoundError)):
+            print(f"dlgrade: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

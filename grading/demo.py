@@ -1,0 +1,89 @@
+"""The demo course, end to end: release, a synthetic cohort submits, collect, autograde, grade sheet."""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from tqdm import tqdm
+
+from autograder.batch import Job, grade_all
+
+from .cohort import answer_notebook, make_cohort
+from .course import Course
+from .gradebook import CourseGradebook
+from .sheet import grade_table
+
+ASSIGNMENT = "a1_mlp"
+DUE = datetime(2026, 10, 9, 23, 59, tzinfo=timezone.utc)
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
+
+
+def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeout: float = 60.0,
+             quiet: bool = False) -> Path:
+    course_dir = Path(course_dir).resolve()
+    if course_dir.exists():
+        shutil.rmtree(course_dir)
+    say = (lambda *_: None) if quiet else print
+    course = Course(course_dir)
+    course.setup()
+
+    say(f"[1/5] building {ASSIGNMENT} from reference/ and releasing it (nbgrader generate + release)")
+    course.generate(ASSIGNMENT)
+    gradebook = CourseGradebook(course.db_url, course.course_id)
+    _set_due_date(course, DUE)
+    course.release(ASSIGNMENT)
+
+    cohort = make_cohort(size)
+    say(f"[2/5] {len(cohort)} students fetch, answer and submit through nbgrader's exchange")
+    gradebook.ensure_students([p.student for p in cohort])
+    for persona in tqdm(cohort, disable=quiet, unit="student", leave=False):
+        home = course_dir / "students" / persona.student
+        folder = course.fetch(ASSIGNMENT, persona.student, home)
+        answer_notebook(folder / f"{ASSIGNMENT}.ipynb", persona)
+        course.submit(ASSIGNMENT, persona.student, home)
+    _backdate_submissions(course, {p.student: p.late_hours for p in cohort})
+
+    say("[3/5] collecting submissions (nbgrader collect)")
+    course.collect(ASSIGNMENT)
+    submitted = course.submitted(ASSIGNMENT)
+
+    say(f"[4/5] autograding {len(submitted)} submissions, each in its own process ({timeout:g} s limit)")
+    jobs = [Job(sid, folder / f"{ASSIGNMENT}.ipynb") for sid, folder in submitted.items()]
+    results_dir = course_dir / "autograded"
+    for result in tqdm(grade_all(ASSIGNMENT, jobs, workers, timeout), total=len(jobs),
+                       disable=quiet, unit="submission"):
+        timestamp = (submitted[result.student] / "timestamp.txt").read_text().strip()
+        gradebook.record(result, timestamp)
+        out = results_dir / result.student / ASSIGNMENT / "results.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
+
+    say("[5/5] grade sheet from the gradebook")
+    table = grade_table(gradebook, ASSIGNMENT, results_dir, due=DUE)
+    sheet = course_dir / "grades.csv"
+    table.to_csv(sheet, index=False)
+    (course_dir / "cohort.json").write_text(json.dumps(
+        [{"student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours} for p in cohort],
+        indent=1), encoding="utf-8")
+    if not quiet:
+        print(table.to_string(index=False, max_colwidth=60))
+        print(f"\ngrade sheet: {sheet}\ngradebook:   {course.db_url}")
+    return sheet
+
+
+def _set_due_date(course: Course, due: datetime) -> None:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=due.replace(tzinfo=None))
+
+
+def _backdate_submissions(course: Course, late_hours: dict[str, float]) -> None:
+    """Give each inbound submission a believable time: spread before the deadline, or late."""
+    for i, folder in enumerate(sorted(course.inbound().iterdir())):
+        student = folder.name.split("+")[0]
+        late = late_hours.get(student, 0.0)
+        when = DUE + timedelta(hours=late) if late else DUE - timedelta(hours=2 + (i * 7) % 70)
+        (folder / "timestamp.txt").write_text(when.strftime(TIMESTAMP_FORMAT), encoding="utf-8")

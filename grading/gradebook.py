@@ -1,0 +1,95 @@
+"""The only code that reads or writes nbgrader's gradebook.
+
+dlgrade writes *automatic* scores per grade cell; a TA's manual score in the formgrader overrides
+the automatic one (nbgrader's rule), and a regrade never touches manual scores.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.results import SubmissionResult
+
+
+@dataclass
+class CellScore:
+    cell: str
+    auto: float | None
+    manual: float | None
+    max_score: float
+
+    @property
+    def score(self) -> float:
+        return self.manual if self.manual is not None else (self.auto or 0.0)
+
+
+@dataclass
+class SubmissionScores:
+    student: str
+    assignment: str
+    timestamp: datetime | None
+    cells: list[CellScore]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score for c in self.cells)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.max_score for c in self.cells)
+
+    @property
+    def graded(self) -> bool:
+        return all(c.auto is not None or c.manual is not None for c in self.cells)
+
+
+class CourseGradebook:
+    def __init__(self, db_url: str, course_id: str):
+        self.db_url, self.course_id = db_url, course_id
+
+    def _open(self) -> Gradebook:
+        return Gradebook(self.db_url, course_id=self.course_id)
+
+    def ensure_students(self, students: list[str]) -> None:
+        with self._open() as gb:
+            for student in students:
+                gb.update_or_create_student(student)
+
+    def record(self, result: SubmissionResult, timestamp: datetime | str | None = None) -> None:
+        """Store one submission's automatic scores, per grade cell, in one go."""
+        cell_scores = result.cell_scores()
+        with self._open() as gb:
+            gb.update_or_create_student(result.student)
+            kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+            submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    got, _ = cell_scores.get(grade.name, (0.0, 0.0))
+                    grade.auto_score = 0.0 if result.error else got
+                    grade.needs_manual_grade = False
+            gb.db.commit()
+
+    def submission_scores(self, assignment: str, student: str) -> SubmissionScores | None:
+        with self._open() as gb:
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                return None
+            return self._scores(submission)
+
+    def assignment_scores(self, assignment: str) -> list[SubmissionScores]:
+        with self._open() as gb:
+            try:
+                gb.find_assignment(assignment)
+            except MissingEntry:
+                return []
+            return [self._scores(s) for s in gb.assignment_submissions(assignment)]
+
+    @staticmethod
+    def _scores(submission) -> SubmissionScores:
+        cells = [CellScore(g.name, g.auto_score, g.manual_score, g.max_score)
+                 for nb in submission.notebooks for g in nb.grades]
+        return SubmissionScores(submission.student.id, submission.assignment.name,
+                                submission.timestamp, sorted(cells, key=lambda c: c.cell))
