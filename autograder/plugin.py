@@ -12,9 +12,9 @@ Each test's points go to its grade cell if it passes (partial credit per cell).
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
 import sys
+import time
 import traceback
 import types
 
@@ -76,26 +76,62 @@ def time_limit(seconds: float):
 class GradePlugin:
     """Collects one TestResult per test; loads the submission once per session."""
 
-    def __init__(self, cells: list[str], test_timeout: float = 10.0):
+    def __init__(self, cells: list[str], test_timeout: float = 5.0, sandboxed: bool = True,
+                 budget: float | None = None):
         self.cells = cells
+        self.deadline = time.monotonic() + budget if budget else None
         self.test_timeout = test_timeout
+        self.sandboxed = sandboxed
         self.results: list[TestResult] = []
         self.load_problems: list[str] = []
-        self._student: Student | None = None
+        self.fatal: str | None = None
+        self._student = None
+        self._sandbox = None
 
     @pytest.fixture(scope="session")
     def student(self):
         if self._student is None:
-            module, self.load_problems = run_cells(self.cells, cell_timeout=2 * self.test_timeout)
-            self._student = Student(module)
+            if self.sandboxed:
+                self._student = self._start_sandbox()
+            else:
+                module, self.load_problems = run_cells(self.cells, cell_timeout=2 * self.test_timeout)
+                self._student = Student(module)
+        if self.fatal:
+            raise StudentError(self.fatal)
         return self._student
+
+    def _start_sandbox(self):
+        from .sandbox.proxy import Sandbox, SandboxDied, SandboxStudent
+
+        self._sandbox = Sandbox(self.cells, cell_timeout=2 * self.test_timeout)
+        try:
+            with time_limit(self._sandbox.cell_timeout * (len(self.cells) + 1) + 10):
+                self._sandbox.start()
+        except SandboxDied as exc:
+            self.fatal = str(exc)
+        except TestTimeout:
+            self._sandbox.stop()
+            self.fatal = "the notebook's code did not finish loading (it defeats the per-cell time limit)"
+        self.load_problems = self._sandbox.load_problems
+        return SandboxStudent(self._sandbox)
+
+    def pytest_sessionfinish(self, session):
+        if self._sandbox is not None:
+            self._sandbox.stop()
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "grade(cell, points): grade cell and points of a hidden test")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        with time_limit(self.test_timeout):
+        limit = self.test_timeout
+        if self.deadline is not None:
+            limit = min(limit, self.deadline - time.monotonic())
+        if limit <= 0:
+            item.obj = _out_of_time  # the submission's budget is spent: fail fast, don't run
+            yield
+            return
+        with time_limit(limit):
             yield
 
     @pytest.hookimpl(hookwrapper=True)
@@ -117,7 +153,9 @@ class GradePlugin:
         if excinfo is None:
             return "failed"
         exc = excinfo.value
-        if isinstance(exc, TestTimeout):
+        if isinstance(exc, TestTimeout) and exc.args == ("budget",):
+            text = "not run: the submission used up its time budget on earlier tests"
+        elif isinstance(exc, TestTimeout):
             text = f"took longer than {self.test_timeout:g} s (an endless loop, or far too slow)"
         elif isinstance(exc, (AssertionError, StudentError)):
             text = str(exc) or "the check failed"
@@ -128,9 +166,5 @@ class GradePlugin:
         return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
 
 
-def load_cells(path: str) -> list[str]:
-    with open(path, encoding="utf-8") as fh:
-        cells = json.load(fh)
-    if not isinstance(cells, list) or not all(isinstance(c, str) for c in cells):
-        raise ValueError("the submission file must hold a JSON list of code strings")
-    return cells
+def _out_of_time(*args, **kwargs):
+    raise TestTimeout("budget")

@@ -1,28 +1,107 @@
-"""One submission in, one :class:`SubmissionResult` out, the submission in a process of its own.
+"""One submission in, one :class:`SubmissionResult` out, graded by a warm grading process.
 
-A submission that hangs, crashes or ends its process costs only itself: the parent enforces the
-time limit, kills the whole process group, and turns what happened into a one-line reason.
+:class:`GradingProcess` owns one ``autograder.server`` process. A submission that outlives its
+time budget, or a grader process that dies, costs that submission only: the process is killed,
+the reason recorded, and a fresh process takes the next job.
 """
 from __future__ import annotations
 
-import json
 import os
+import select
 import signal
 import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
 
 from . import assignments
 from .notebook import NotebookError, read_student_code
 from .results import SubmissionResult
+from .sandbox import bwrap, wire
 
 SUBMISSION_TIMEOUT = 120.0
-TEST_TIMEOUT = 10.0
+TEST_TIMEOUT = 5.0
+START_TIMEOUT = 120.0
+
+
+class GradingProcess:
+    """A long-lived trusted grading process (numpy, torch and pytest imported once)."""
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def start(self) -> None:
+        to_server, from_us = os.pipe()
+        to_us, from_server = os.pipe()
+        env = dict(os.environ, PYTHONPATH=str(assignments.ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+                   MPLBACKEND="Agg", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "autograder.server", str(to_server), str(from_server)],
+            pass_fds=(to_server, from_server), env=env, cwd=str(assignments.ROOT),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=None if os.environ.get("DLGRADE_DEBUG") else subprocess.DEVNULL,
+            start_new_session=True)
+        os.close(to_server)
+        os.close(from_server)
+        self.wfd, self.rfd = from_us, to_us
+        self._read(START_TIMEOUT)  # the "ready" frame: imports done
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        for fd in (self.wfd, self.rfd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+        self.proc = None
+
+    def _read(self, timeout: float):
+        ready, _, _ = select.select([self.rfd], [], [], timeout)
+        if not ready:
+            raise TimeoutError
+        return wire.read_frame(self.rfd)
+
+    def grade(self, assignment_id: str, cells: list[str], student: str | None = None,
+              timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
+              sandboxed: bool = True) -> SubmissionResult:
+        info = assignments.load(assignment_id)
+        if self.proc is None or self.proc.poll() is not None:
+            self.close()
+            self.start()
+        job = {"assignment": assignment_id, "cells": cells, "student": student,
+               "test_timeout": test_timeout, "sandboxed": sandboxed, "budget": timeout}
+        try:
+            wire.write_frame(self.wfd, job)
+            # The server enforces the budget itself; this is the backstop for a wedged server.
+            data = self._read(timeout + 30)
+        except TimeoutError:
+            self.close()
+            return SubmissionResult(assignment_id, student, max_score=info.max_score,
+                                    error=f"grading stopped after {timeout:g} s: the submission never finished")
+        except (EOFError, OSError, wire.WireError) as exc:
+            self.close()
+            return SubmissionResult(assignment_id, student, max_score=info.max_score,
+                                    error=f"the grading process failed on this submission ({exc})")
+        if not sandboxed:
+            self.close()  # unsandboxed code may have changed this process: never reuse it
+        return SubmissionResult.from_dict(data)
 
 
 def grade_notebook(assignment_id: str, notebook: str | Path, student: str | None = None,
-                   timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT) -> SubmissionResult:
+                   timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
+                   sandboxed: bool = True, process: GradingProcess | None = None) -> SubmissionResult:
     """Grade a submitted notebook; never raises for a bad submission, the reason goes in ``error``."""
     try:
         info = assignments.load(assignment_id)
@@ -33,7 +112,7 @@ def grade_notebook(assignment_id: str, notebook: str | Path, student: str | None
     except NotebookError as exc:
         return SubmissionResult(assignment=assignment_id, student=student, error=str(exc),
                                 max_score=info.max_score)
-    result = grade_cells(assignment_id, code.cells, student, timeout, test_timeout)
+    result = grade_cells(assignment_id, code.cells, student, timeout, test_timeout, sandboxed, process)
     result.warnings[:0] = code.warnings
     return result
 
@@ -44,45 +123,11 @@ def grade_source(assignment_id: str, source: str, **kwargs) -> SubmissionResult:
 
 
 def grade_cells(assignment_id: str, cells: list[str], student: str | None = None,
-                timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT) -> SubmissionResult:
-    info = assignments.load(assignment_id)
-    with tempfile.TemporaryDirectory(prefix="dlgrade-") as tmp:
-        cells_file, out_file = Path(tmp, "cells.json"), Path(tmp, "result.json")
-        cells_file.write_text(json.dumps(cells), encoding="utf-8")
-        cmd = [sys.executable, "-m", "autograder.worker", assignment_id, str(cells_file),
-               str(out_file), "--test-timeout", str(test_timeout)]
-        reason = _run(cmd, timeout, cwd=tmp)
-        if out_file.is_file():
-            result = SubmissionResult.from_dict(json.loads(out_file.read_text(encoding="utf-8")))
-        else:
-            result = SubmissionResult(assignment=assignment_id, max_score=info.max_score,
-                                      error=reason or "the submission ended the grading process before any verdict (os._exit?)")
-    result.student = student
-    return result
-
-
-def _run(cmd: list[str], timeout: float, cwd: str) -> str | None:
-    env = dict(os.environ, PYTHONPATH=str(assignments.ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               MPLBACKEND="Agg")
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        return f"grading stopped after {timeout:g} s: the notebook never finished (an endless loop?)"
-    finally:
-        _kill_group(proc)  # children the submission left behind
-    if code < 0:
-        return f"the grading process was killed by signal {signal.Signals(-code).name} (a crash in the submission?)"
-    if code != 0:
-        return f"the submission ended the grading process early (exit status {code})"
-    return None
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait()
+                timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
+                sandboxed: bool = True, process: GradingProcess | None = None) -> SubmissionResult:
+    if sandboxed:
+        bwrap.find_bwrap()  # refuse early, with the install hint, when there is no sandbox
+    if process is not None:
+        return process.grade(assignment_id, cells, student, timeout, test_timeout, sandboxed)
+    with GradingProcess() as own:
+        return own.grade(assignment_id, cells, student, timeout, test_timeout, sandboxed)

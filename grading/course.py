@@ -36,6 +36,20 @@ class Course:
         self.exchange = self.root / "exchange"
         _ensure_tools_on_path()
 
+    @classmethod
+    def open(cls, root: str | Path) -> "Course":
+        """An existing course: its id and gradebook URL from its ``nbgrader_config.py``."""
+        from traitlets.config.loader import PyFileConfigLoader
+
+        root = Path(root).resolve()
+        config_file = root / "nbgrader_config.py"
+        if not config_file.is_file():
+            raise CourseError(f"{root} is not a course directory (no nbgrader_config.py): "
+                              "run `dlgrade demo --dir DIR` to make one, or point --course at yours")
+        cfg = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
+        course_id = cfg.CourseDirectory.get("course_id") or DEFAULT_COURSE_ID
+        return cls(root, course_id, cfg.CourseDirectory.get("db_url") or None)
+
     # -- configuration -------------------------------------------------------------------------
     def config(self, **extra) -> Config:
         cfg = Config()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder.batch import Job, grade_all
+from autograder.batch import Settings
 
+from .autograde import autograde
 from .cohort import answer_notebook, make_cohort
 from .course import Course
 from .gradebook import CourseGradebook
@@ -49,16 +50,9 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
     course.collect(ASSIGNMENT)
     submitted = course.submitted(ASSIGNMENT)
 
-    say(f"[4/5] autograding {len(submitted)} submissions, each in its own process ({timeout:g} s limit)")
-    jobs = [Job(sid, folder / f"{ASSIGNMENT}.ipynb") for sid, folder in submitted.items()]
+    say(f"[4/5] autograding {len(submitted)} submissions in the sandbox ({timeout:g} s limit each)")
+    autograde(course, ASSIGNMENT, workers, settings=Settings(timeout=timeout), progress=not quiet)
     results_dir = course_dir / "autograded"
-    for result in tqdm(grade_all(ASSIGNMENT, jobs, workers, timeout), total=len(jobs),
-                       disable=quiet, unit="submission"):
-        timestamp = (submitted[result.student] / "timestamp.txt").read_text().strip()
-        gradebook.record(result, timestamp)
-        out = results_dir / result.student / ASSIGNMENT / "results.json"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
 
     say("[5/5] grade sheet from the gradebook")
     table = grade_table(gradebook, ASSIGNMENT, results_dir, due=DUE)

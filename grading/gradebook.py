@@ -5,10 +5,12 @@ the automatic one (nbgrader's rule), and a regrade never touches manual scores.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 from autograder.results import SubmissionResult
 
@@ -50,12 +52,29 @@ class CourseGradebook:
         self.db_url, self.course_id = db_url, course_id
 
     def _open(self) -> Gradebook:
+        # nbgrader's own add_submission trips SQLAlchemy's autoflush warning; it is harmless.
+        warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
         return Gradebook(self.db_url, course_id=self.course_id)
 
-    def ensure_students(self, students: list[str]) -> None:
+    def ensure_students(self, students: list[str]) -> list[str]:
+        """Add missing students; returns the ids that were not in the gradebook yet."""
         with self._open() as gb:
-            for student in students:
+            known = {s.id for s in gb.students}
+            new = [s for s in students if s not in known]
+            for student in new:
                 gb.update_or_create_student(student)
+        return new
+
+    def is_graded(self, assignment: str, student: str, timestamp: str | None) -> bool:
+        """Graded already, and at this submission's timestamp (a newer submission is regraded)."""
+        scores = self.submission_scores(assignment, student)
+        if scores is None or not all(c.auto is not None for c in scores.cells):
+            return False
+        if timestamp is None or scores.timestamp is None:
+            return True
+        from nbgrader.utils import parse_utc
+
+        return parse_utc(timestamp).replace(tzinfo=None) == scores.timestamp.replace(tzinfo=None)
 
     def record(self, result: SubmissionResult, timestamp: datetime | str | None = None) -> None:
         """Store one submission's automatic scores, per grade cell, in one go."""

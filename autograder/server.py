@@ -1,0 +1,49 @@
+"""A warm grading process: imports numpy, torch and pytest once, then grades job after job.
+
+``python -m autograder.server IN_FD OUT_FD`` reads jobs and writes results as wire frames (plain
+data). Student code never runs here (it runs in the sandbox this process starts per submission),
+so this process is trusted; it still runs in the main thread so that per-test time limits
+(SIGALRM) work. The same server backs ``grade-one``, the local pool and Dask workers.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+
+def warm_up() -> None:
+    """Pay the imports once per process, not once per submission."""
+    import numpy  # noqa: F401
+    import pytest  # noqa: F401
+    import torch  # noqa: F401
+
+
+def serve(in_fd: int, out_fd: int) -> None:
+    from .sandbox import wire
+    from .worker import grade
+
+    warm_up()
+    wire.write_frame(out_fd, {"ready": True})
+    while True:
+        try:
+            job = wire.read_frame(in_fd)
+        except EOFError:
+            return
+        result = grade(job["assignment"], job["cells"], job["test_timeout"], job["sandboxed"],
+                       job.get("budget"))
+        result.student = job.get("student")
+        wire.write_frame(out_fd, result.to_dict())
+
+
+def main() -> None:
+    in_fd, out_fd = int(sys.argv[1]), int(sys.argv[2])
+    # pytest's and the graders' chatter goes nowhere; results only travel on out_fd.
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    serve(in_fd, out_fd)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""``dlgrade autograde``: every collected submission of an assignment, into the gradebook.
+
+Re-running resumes: a submission already graded at the same timestamp is skipped unless
+``force``. Each result is recorded the moment it arrives (one writer: this process), so a batch
+killed at any point loses nothing already graded, and what was mid-flight is graded next time.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from autograder import assignments
+from autograder.batch import Job, Settings, grade_all
+from autograder.results import SubmissionResult
+
+from .course import Course
+from .feedback import write_feedback
+from .gradebook import CourseGradebook
+
+
+@dataclass
+class Summary:
+    assignment: str
+    graded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    new_students: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"assignment": self.assignment, "graded": len(self.graded), "skipped": len(self.skipped),
+                "errors": self.errors, "new_students": self.new_students, "scores": self.scores}
+
+
+def read_timestamp(folder: Path) -> str | None:
+    path = folder / "timestamp.txt"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
+
+
+def autograde(course: Course, assignment_id: str, workers: int | None = None, scheduler: str | None = None,
+              force: bool = False, settings: Settings = Settings(), progress: bool = True) -> Summary:
+    info = assignments.load(assignment_id)
+    gradebook = CourseGradebook(course.db_url, course.course_id)
+    summary = Summary(assignment_id)
+    submitted = course.submitted(assignment_id)
+    summary.new_students = gradebook.ensure_students(list(submitted))
+
+    jobs = []
+    for student, folder in submitted.items():
+        if not force and gradebook.is_graded(assignment_id, student, read_timestamp(folder)):
+            summary.skipped.append(student)
+        else:
+            jobs.append(Job(student, folder / info.notebook))
+
+    results = grade_all(assignment_id, jobs, workers, settings, scheduler)
+    for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
+                       desc=f"autograde {assignment_id}"):
+        record(course, gradebook, result, submitted[result.student], info)
+        summary.graded.append(result.student)
+        summary.scores[result.student] = result.score
+        if result.error:
+            summary.errors[result.student] = result.error
+    return summary
+
+
+def record(course: Course, gradebook: CourseGradebook, result: SubmissionResult, folder: Path,
+           info: assignments.AssignmentInfo) -> None:
+    """Results file and feedback first, the gradebook last: the gradebook row marks it done."""
+    out = course.root / "autograded" / result.student / result.assignment / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
+    tmp.replace(out)
+    write_feedback(course.root, result, info.notebook, info.title, folder)
+    gradebook.record(result, read_timestamp(folder))
