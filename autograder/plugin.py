@@ -24,6 +24,7 @@ from .results import TestResult
 from .student import Student, StudentError
 
 MESSAGE_LIMIT = 1500
+PLUGIN_KEY = pytest.StashKey["GradePlugin"]()
 
 
 class TestTimeout(BaseException):
@@ -73,6 +74,12 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+@pytest.fixture(scope="session")
+def student(request):
+    """The submission's code: ``student.relu(x)`` returns plain data (see autograder.student)."""
+    return request.config.stash[PLUGIN_KEY].get_student()
+
+
 class GradePlugin:
     """Collects one TestResult per test; loads the submission once per session."""
 
@@ -88,8 +95,7 @@ class GradePlugin:
         self._student = None
         self._sandbox = None
 
-    @pytest.fixture(scope="session")
-    def student(self):
+    def get_student(self):
         if self._student is None:
             if self.sandboxed:
                 self._student = self._start_sandbox()
@@ -120,6 +126,7 @@ class GradePlugin:
             self._sandbox.stop()
 
     def pytest_configure(self, config):
+        config.stash[PLUGIN_KEY] = self
         config.addinivalue_line("markers", "grade(cell, points): grade cell and points of a hidden test")
 
     @pytest.hookimpl(hookwrapper=True)

@@ -16,6 +16,7 @@ def warm_up() -> None:
     import numpy  # noqa: F401
     import pytest  # noqa: F401
     import torch  # noqa: F401
+    import torch._dynamo  # noqa: F401  (the first torch.optim step imports it: ~2 s)
 
 
 def serve(in_fd: int, out_fd: int) -> None:

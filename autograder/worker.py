@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from . import assignments
+from . import plugin as fixtures
 from .plugin import GradePlugin
 from .results import SubmissionResult
 
@@ -19,7 +20,7 @@ def grade(assignment_id: str, cells: list[str], test_timeout: float = 5.0,
     plugin = GradePlugin(cells, test_timeout=test_timeout, sandboxed=sandboxed, budget=budget)
     args = [str(info.tests), "-q", "-p", "no:cacheprovider", "--assert=plain",
             "--rootdir", str(info.tests), "-W", "ignore::DeprecationWarning"]
-    code = pytest.main(args, plugins=[plugin])
+    code = pytest.main(args, plugins=[plugin, fixtures])
     result = SubmissionResult(assignment=assignment_id, tests=plugin.results,
                               warnings=plugin.load_problems, max_score=info.max_score)
     if plugin.fatal:

@@ -62,7 +62,9 @@ np.set_printoptions(precision=4, suppress=True)
 # | `softplus` | $\log(1 + e^x)$ | $\sigma(x)$ |
 #
 # **Stability.** For $x = -1000$, $e^{-x}$ overflows. Use $\sigma(x) = \frac{e^{x}}{1+e^{x}}$ for
-# negative $x$ (only $e^{-|x|}$ is ever needed), and `np.logaddexp(0, x)` for softplus. NumPy has no
+# negative $x$ (only $e^{-|x|}$ is ever needed), and `np.logaddexp(0, x)` for softplus. Beware that
+# `np.where(x >= 0, f(x), g(x))` evaluates **both** branches on every element, so `np.exp(-x)` inside
+# it still overflows: compute `e = np.exp(-np.abs(x))` once and build both branches from it. NumPy has no
 # vectorised `erf`: `np.vectorize(math.erf)` is fine.
 #
 # **Softmax** turns a row of logits into probabilities, row-wise over the last axis:

@@ -9,6 +9,9 @@ import signal
 import sys
 import traceback
 import types
+import warnings
+
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402  (sits beside this file inside the sandbox)
@@ -24,9 +27,11 @@ class StudentRaised(Exception):
 
 class Host:
     def __init__(self):
+        self.pid = os.getpid()
         self.module = types.ModuleType("submission")
         sys.modules["submission"] = self.module
         self.objects = {}
+        self.warned = []
 
     # -- values out: plain data, or a handle for anything else --------------------------------
     def handle(self, obj):
@@ -60,8 +65,14 @@ class Host:
                 where = f" (line {frame.lineno})" if frame.filename == f"<cell {number}>" else ""
                 problems.append(f"cell {number} raised {type(exc).__name__}: {exc}{where}")
             finally:
+                self.leave_if_forked()
                 signal.setitimer(signal.ITIMER_REAL, 0)
         return problems
+
+    def leave_if_forked(self):
+        """A process the student's code forked must never answer the grader."""
+        if os.getpid() != self.pid:
+            os._exit(0)
 
     def resolve(self, target):
         if isinstance(target, str):
@@ -80,7 +91,10 @@ class Host:
             except EOFError:
                 return
             try:
+                self.warned = []
                 reply = {"ok": True, "value": self.dispatch(request)}
+                if self.warned:
+                    reply["warnings"] = self.warned
                 wire.write_frame(out_fd, reply, self.handle)
                 continue
             except SystemExit:
@@ -100,9 +114,19 @@ class Host:
         if op == "call":
             func, label = self.resolve(request["target"])
             try:
-                return func(*request["args"], **request["kwargs"])
+                # Floating-point warnings are part of the verdict (an overflowing sigmoid): record
+                # them whatever np.seterr the student's code set, and send them along.
+                with warnings.catch_warnings(record=True) as caught, \
+                        np.errstate(over="warn", invalid="warn", divide="warn"):
+                    warnings.simplefilter("always")
+                    value = func(*request["args"], **request["kwargs"])
+                self.warned = [f"{w.category.__name__}: {w.message}" for w in caught
+                               if issubclass(w.category, RuntimeWarning)][:5]
+                return value
             except Exception as exc:
                 raise StudentRaised(f"{label} raised {type(exc).__name__}: {exc}") from None
+            finally:
+                self.leave_if_forked()
         if op == "getattr":
             obj = self.objects[int(request["obj"])]
             value = getattr(obj, request["name"])

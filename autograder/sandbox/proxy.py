@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import warnings
 
 from ..student import StudentError
 from . import bwrap, wire
@@ -96,6 +97,9 @@ class Sandbox:
             raise StudentError("the student process answered out of turn")
         if not reply["ok"]:
             raise StudentError(str(reply.get("error", "failed")))
+        for text in reply.get("warnings") or []:
+            # Re-raised here so that checks.call_without_fp_warnings sees them as in-process ones.
+            warnings.warn(str(text).split(": ", 1)[-1], RuntimeWarning, stacklevel=2)
         return reply.get("value")
 
     def _death(self) -> str:

@@ -1,0 +1,207 @@
+"""Hidden tests of grade cell `test_losses` (1.5 points): losses with mean reduction and their gradients."""
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from autograder import checks
+
+CELL = "test_losses"
+N, D = 6, 3  # element-wise losses get (N, D) inputs, so "mean over every element" ≠ "mean over the batch"
+
+
+def _value_and_grad(loss, pred, *rest):
+    """torch's mean-reduced loss and its gradient w.r.t. the prediction, in float64."""
+    p = checks.torch64(pred, grad=True)
+    value = loss(p, *rest)
+    value.backward()
+    return float(value.detach()), checks.numpy64(p.grad)
+
+
+def _elementwise_factors(n, d):
+    return {
+        float(n * d): f"did you sum instead of averaging (missing 1/n, n = pred.size = {n * d})?",
+        float(d): f"you averaged over the batch only (N = {n}); element-wise losses average over every "
+                  f"element: divide by pred.size = {n * d}",
+    }
+
+
+def _elementwise_grad_factors(n, d):
+    return {
+        float(n * d): f"did you sum instead of averaging (missing 1/n, n = pred.size = {n * d})?",
+        float(d): f"you divided by the batch size N = {n} only; the mean is over every element: divide by "
+                  f"pred.size = {n * d}",
+        0.5: "a factor 2 is missing: d/dp (p − t)² = 2(p − t)",
+    }
+
+
+def _regression_case(seed):
+    rng = np.random.default_rng(seed)
+    target = rng.normal(size=(N, D))
+    pred = target + checks.off_kinks(rng, (N, D), 0.1, 2.0)  # p − t away from 0 (the kink of |p − t|)
+    return pred, target
+
+
+def _bce_case(seed):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0.05, 0.95, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
+
+
+def _ce_case(seed, n=7, c=4, scale=2.0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, scale, size=(n, c)), rng.integers(0, c, size=n)
+
+
+# ------------------------------------------------------------------------------------- hand values
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_loss_values_at_hand_checkable_points(student):
+    pred, target = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])
+    checks.check_scalar("mse([[1, 2]], [[0, 0]])", student.mse(pred, target), 2.5,
+                        mistakes=[(5.0, "summed instead of averaging over the elements")])
+    checks.check_array("mse_grad([[1, 2]], [[0, 0]])", student.mse_grad(pred, target), np.array([[1.0, 2.0]]),
+                       show_values=True, context="2(p − t)/n with n = 2",
+                       factors={0.5: "a factor 2 is missing: d/dp (p − t)² = 2(p − t)",
+                                2.0: "the 1/n is missing: n = pred.size = 2 (every element, not the batch "
+                                     "size N = 1)"})
+    checks.check_scalar("mae([[1, -2]], [[0, 0]])", student.mae(np.array([[1.0, -2.0]]), target), 1.5)
+    half = np.array([[0.5, 0.5]])
+    checks.check_scalar("bce([[0.5, 0.5]], [[1, 0]])", student.bce(half, np.array([[1.0, 0.0]])), math.log(2),
+                        context="−log 0.5 = ln 2")
+    checks.check_scalar("bce_with_logits([[0, 0]], [[1, 0]])",
+                        student.bce_with_logits(np.zeros((1, 2)), np.array([[1.0, 0.0]])), math.log(2),
+                        context="σ(0) = 0.5, so the loss is ln 2")
+    checks.check_scalar("softmax_cross_entropy(zeros((2, 3)), [0, 2])",
+                        student.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 2])), math.log(3),
+                        context="uniform predictions over 3 classes give ln 3",
+                        mistakes=[(2 * math.log(3), "summed over the batch instead of averaging (missing 1/N)")])
+
+
+# ------------------------------------------------------------------------------------- MSE and MAE
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_mse_matches_torch(student):
+    pred, target = _regression_case(5101)
+    expected, _ = _value_and_grad(F.mse_loss, pred, checks.torch64(target))
+    checks.check_scalar("mse(pred, target)", student.mse(pred, target), expected,
+                        context=f"pred of shape {pred.shape}", show_values=False,
+                        factors=_elementwise_factors(N, D))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_mse_grad_matches_torch(student):
+    pred, target = _regression_case(5102)
+    _, expected = _value_and_grad(F.mse_loss, pred, checks.torch64(target))
+    checks.check_array("mse_grad(pred, target)", student.mse_grad(pred, target), expected,
+                       context=f"d(mean loss)/d(pred), pred of shape {pred.shape}",
+                       factors=_elementwise_grad_factors(N, D),
+                       mistakes=[((pred - target) / pred.size, "a factor 2 is missing: d/dp (p − t)² = 2(p − t)")])
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_mae_matches_torch(student):
+    pred, target = _regression_case(5103)
+    expected, _ = _value_and_grad(F.l1_loss, pred, checks.torch64(target))
+    checks.check_scalar("mae(pred, target)", student.mae(pred, target), expected,
+                        context=f"pred of shape {pred.shape}", show_values=False,
+                        factors=_elementwise_factors(N, D))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_mae_grad_matches_torch(student):
+    pred, target = _regression_case(5104)
+    _, expected = _value_and_grad(F.l1_loss, pred, checks.torch64(target))
+    checks.check_array("mae_grad(pred, target)", student.mae_grad(pred, target), expected,
+                       context=f"sign(p − t)/n, pred of shape {pred.shape}",
+                       factors=_elementwise_grad_factors(N, D))
+
+
+# ------------------------------------------------------------------------------------- BCE
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_bce_matches_torch(student):
+    prob, target = _bce_case(5105)
+    expected, _ = _value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
+    checks.check_scalar("bce(prob, target)", student.bce(prob, target), expected,
+                        context=f"prob of shape {prob.shape}", show_values=False,
+                        factors=_elementwise_factors(N, D))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_bce_grad_matches_torch(student):
+    prob, target = _bce_case(5106)
+    _, expected = _value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
+    checks.check_array("bce_grad(prob, target)", student.bce_grad(prob, target), expected,
+                       context=f"d(mean BCE)/d(prob), prob of shape {prob.shape}",
+                       factors=_elementwise_grad_factors(N, D))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_bce_with_logits_matches_torch(student):
+    rng = np.random.default_rng(5107)
+    logits, target = rng.normal(0, 3, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
+    value, grad = _value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+    checks.check_scalar("bce_with_logits(logits, target)", student.bce_with_logits(logits, target), value,
+                        context=f"logits of shape {logits.shape}", show_values=False,
+                        factors=_elementwise_factors(N, D))
+    checks.check_array("bce_with_logits_grad(logits, target)", student.bce_with_logits_grad(logits, target),
+                       grad, context=f"(σ(z) − t)/n, logits of shape {logits.shape}",
+                       factors=_elementwise_grad_factors(N, D))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_bce_with_logits_stable_at_plus_minus_1000(student):
+    logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0], [0.0, 30.0]])
+    target = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    value, grad = _value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+    hint = ("overflow: log σ(z) is log 0 for |z| = 1000; use BCE = softplus(z) − t·z with a stable softplus "
+            "(max(z, 0) + log1p(e^(−|z|)))")
+    checks.check_scalar("bce_with_logits(logits, target)", student.bce_with_logits(logits, target), value,
+                        context="logits = ±1000", nonfinite_hint=hint)
+    checks.check_array("bce_with_logits_grad(logits, target)", student.bce_with_logits_grad(logits, target),
+                       grad, context="logits = ±1000", nonfinite_hint=hint)
+
+
+# ------------------------------------------------------------------------------------- softmax CE
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_softmax_cross_entropy_matches_torch(student):
+    logits, labels = _ce_case(5108)
+    expected, _ = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    checks.check_scalar("softmax_cross_entropy(logits, labels)", student.softmax_cross_entropy(logits, labels),
+                        expected, context="logits of shape (7, 4)", show_values=False,
+                        factors={7.0: "summed over the batch instead of averaging (missing 1/N, N = 7)"})
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_softmax_cross_entropy_grad_matches_torch(student):
+    logits, labels = _ce_case(5109)
+    _, expected = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    e = np.exp(logits - logits.max(1, keepdims=True))
+    probs = e / e.sum(1, keepdims=True)
+    checks.check_array("softmax_cross_entropy_grad(logits, labels)",
+                       student.softmax_cross_entropy_grad(logits, labels), expected,
+                       context="(softmax(z) − onehot(y))/N, logits of shape (7, 4)",
+                       factors=checks.batch_factors(7),
+                       mistakes=[(probs / 7, "the one-hot of the labels is not subtracted: (softmax(z) − onehot(y))/N"),
+                                 (probs, "the one-hot of the labels is not subtracted, and the 1/N is missing")])
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_softmax_cross_entropy_stable_for_logits_of_1e4(student):
+    logits, labels = _ce_case(5110, n=5, c=4, scale=1e4)
+    logits[0] = 1e4  # a row of equal huge logits: loss ln 4 for any label
+    value, grad = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    hint = "overflow: np.exp(1e4) is inf; subtract each row's max before exponentiating (log-sum-exp)"
+    checks.check_scalar("softmax_cross_entropy(logits, labels)", student.softmax_cross_entropy(logits, labels),
+                        value, context="logits up to 1e4", show_values=False, nonfinite_hint=hint,
+                        factors={5.0: "summed over the batch instead of averaging (missing 1/N, N = 5)"})
+    checks.check_array("softmax_cross_entropy_grad(logits, labels)",
+                       student.softmax_cross_entropy_grad(logits, labels), grad, context="logits up to 1e4",
+                       nonfinite_hint=hint, factors=checks.batch_factors(5))

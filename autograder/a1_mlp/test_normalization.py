@@ -1,0 +1,223 @@
+"""Hidden tests of grade cell `test_normalization` (1 point): BatchNorm1d and LayerNorm vs torch.nn (float64)."""
+import numpy as np
+import pytest
+import torch
+
+from autograder import checks
+
+CELL = "test_normalization"
+EPS, MOMENTUM = 1e-5, 0.1
+N, D = 8, 5
+
+
+def _affine(rng, d=D):
+    return rng.uniform(0.5, 2.0, size=d), rng.normal(size=d)
+
+
+def _torch_bn(gamma, beta):
+    bn = torch.nn.BatchNorm1d(len(gamma), eps=EPS, momentum=MOMENTUM, dtype=torch.float64)
+    with torch.no_grad():
+        bn.weight.copy_(checks.torch64(gamma))
+        bn.bias.copy_(checks.torch64(beta))
+    return bn
+
+
+def _student_bn(student, gamma, beta):
+    bn = student.BatchNorm1d(len(gamma))
+    bn.gamma = gamma
+    bn.beta = beta
+    return bn
+
+
+def _bn_train_case(seed):
+    """x, γ, β, g and torch's y, dx, dγ, dβ for one training forward/backward."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(2.0, 3.0, size=(N, D))
+    gamma, beta = _affine(rng)
+    g = rng.normal(size=(N, D))
+    bn = _torch_bn(gamma, beta)
+    xt = checks.torch64(x, grad=True)
+    y = bn(xt)
+    y.backward(checks.torch64(g))
+    return x, gamma, beta, g, {"y": checks.numpy64(y), "dx": checks.numpy64(xt.grad),
+                               "dgamma": checks.numpy64(bn.weight.grad), "dbeta": checks.numpy64(bn.bias.grad)}
+
+
+# ------------------------------------------------------------------------------------- BatchNorm1d
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_batchnorm_training_forward_matches_torch(student):
+    x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    hand = (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)
+    unbiased = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + EPS)
+    checks.check_array("BatchNorm1d(2).forward(x, training=True)", student.BatchNorm1d(2).forward(x, training=True),
+                       hand, show_values=True, context="x = [[1, 2], [3, 6]], γ = 1, β = 0: about ±1",
+                       mistakes=[(unbiased, "normalised with the unbiased variance: the forward pass uses the "
+                                            "biased batch variance (divide by N)")])
+    x, gamma, beta, _, ref = _bn_train_case(7101)
+    xhat_unbiased = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + EPS)
+    checks.check_array("BatchNorm1d.forward(x, training=True)", _student_bn(student, gamma, beta).forward(x, training=True),
+                       ref["y"], context=f"x of shape {x.shape}, random γ and β",
+                       mistakes=[(gamma * xhat_unbiased + beta, "normalised with the unbiased variance: the forward "
+                                                                "pass uses the biased batch variance (divide by N)"),
+                                 ((x - x.mean(0)) / np.sqrt(x.var(0) + EPS), "γ and β are not applied")])
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_batchnorm_running_statistics_unbiased_variance_and_momentum(student):
+    x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    bn = student.BatchNorm1d(2)
+    bn.forward(x, training=True)
+    keras = "momentum convention swapped: PyTorch updates r ← (1 − momentum)·r + momentum·batch statistic"
+    checks.check_array("running_mean after one training forward", bn.running_mean, np.array([0.2, 0.4]),
+                       show_values=True, context="x = [[1, 2], [3, 6]], momentum 0.1, from running_mean = 0",
+                       mistakes=[(np.array([1.8, 3.6]), keras), (np.zeros(2), "the running mean is not updated")])
+    checks.check_array("running_var after one training forward", bn.running_var, np.array([1.1, 1.7]),
+                       show_values=True, context="x = [[1, 2], [3, 6]], momentum 0.1, from running_var = 1",
+                       mistakes=[(np.array([1.0, 1.3]), "the running variance must be updated with the unbiased "
+                                                        "batch variance σ²·N/(N − 1), as PyTorch"),
+                                 (np.array([1.9, 7.3]), keras), (np.array([1.0, 1.0]), "the running variance "
+                                                                                      "is not updated")])
+    rng = np.random.default_rng(7102)
+    gamma, beta = _affine(rng)
+    ours, theirs = _student_bn(student, gamma, beta), _torch_bn(gamma, beta)
+    sim_mean, sim_var = {b: np.zeros(D) for b in ("biased", "keras")}, {b: np.ones(D) for b in ("biased", "keras")}
+    for step in range(1, 4):
+        x = rng.normal(1.0, 2.0, size=(N, D))
+        ours.forward(x, training=True)
+        theirs(checks.torch64(x))
+        m, v, vu = x.mean(0), x.var(0), x.var(0, ddof=1)
+        sim_mean["biased"] = 0.9 * sim_mean["biased"] + 0.1 * m
+        sim_var["biased"] = 0.9 * sim_var["biased"] + 0.1 * v
+        sim_mean["keras"] = 0.1 * sim_mean["keras"] + 0.9 * m
+        sim_var["keras"] = 0.1 * sim_var["keras"] + 0.9 * vu
+        ctx = f"after {step} training forwards of batches of shape {x.shape}"
+        checks.check_array("BatchNorm1d.running_mean", ours.running_mean, checks.numpy64(theirs.running_mean),
+                           context=ctx, mistakes=[(sim_mean["keras"].copy(), keras)])
+        checks.check_array("BatchNorm1d.running_var", ours.running_var, checks.numpy64(theirs.running_var),
+                           context=ctx,
+                           mistakes=[(sim_var["biased"].copy(), "the running variance must be updated with the "
+                                                                "unbiased batch variance σ²·N/(N − 1), as PyTorch"),
+                                     (sim_var["keras"].copy(), keras)])
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_batchnorm_evaluation_uses_running_statistics(student):
+    rng = np.random.default_rng(7103)
+    gamma, beta = _affine(rng)
+    running_mean, running_var = rng.normal(size=D), rng.uniform(0.5, 2.0, size=D)
+    x = rng.normal(1.0, 2.0, size=(N, D))
+    bn = _student_bn(student, gamma, beta)
+    bn.running_mean = running_mean
+    bn.running_var = running_var
+    theirs = _torch_bn(gamma, beta)
+    theirs.running_mean.copy_(checks.torch64(running_mean))
+    theirs.running_var.copy_(checks.torch64(running_var))
+    theirs.eval()
+    expected = checks.numpy64(theirs(checks.torch64(x)))
+    batch_stats = gamma * (x - x.mean(0)) / np.sqrt(x.var(0) + EPS) + beta
+    checks.check_array("BatchNorm1d.forward(x, training=False)", bn.forward(x, training=False), expected,
+                       context="evaluation mode with given running_mean and running_var",
+                       mistakes=[(batch_stats, "in evaluation BatchNorm must normalise with the running statistics "
+                                               "(running_mean, running_var), not the batch's")])
+    checks.check_array("running_mean after an evaluation forward", bn.running_mean, running_mean,
+                       context="evaluation must not update the running statistics")
+    checks.check_array("running_var after an evaluation forward", bn.running_var, running_var,
+                       context="evaluation must not update the running statistics")
+
+
+@pytest.mark.grade(cell=CELL, points=0.25)
+def test_batchnorm_backward_input_gradient(student):
+    x, gamma, beta, g, ref = _bn_train_case(7104)
+    bn = _student_bn(student, gamma, beta)
+    bn.forward(x, training=True)
+    xhat = (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)
+    inv_std = 1 / np.sqrt(x.var(0) + EPS)
+    gg = g * gamma
+    checks.check_array("dL/dx returned by BatchNorm1d.backward", bn.backward(g), ref["dx"],
+                       context=f"after a training forward, x of shape {x.shape}, random γ",
+                       mistakes=[(inv_std * (gg - gg.mean(0)), "the term through the batch variance is missing: "
+                                                               "dx = (ĝ − mean(ĝ) − x̂·mean(ĝ·x̂))/√(σ² + ε)"),
+                                 (gg * inv_std, "the batch mean and variance were treated as constants: they "
+                                                "depend on x too"),
+                                 (inv_std * (g - g.mean(0) - xhat * (g * xhat).mean(0)),
+                                  "dx must include the factor γ (ĝ = γ·grad_out)")],
+                       factors=checks.layer_factors(N))
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_batchnorm_backward_gamma_and_beta_gradients(student):
+    x, gamma, beta, g, ref = _bn_train_case(7105)
+    bn = _student_bn(student, gamma, beta)
+    bn.forward(x, training=True)
+    bn.backward(g)
+    checks.check_array("BatchNorm1d.dgamma", bn.dgamma, ref["dgamma"], context="Σₙ grad_out·x̂",
+                       factors=checks.layer_factors(N))
+    checks.check_array("BatchNorm1d.dbeta", bn.dbeta, ref["dbeta"], context="Σₙ grad_out",
+                       factors=checks.layer_factors(N))
+
+
+# ------------------------------------------------------------------------------------- LayerNorm
+
+
+BATCH_AXIS = "normalised over the batch axis (that is batch norm): LayerNorm normalises each sample over the last axis"
+
+
+def _layernorm_batch_axis(x, gamma, beta):
+    return gamma * (x - x.mean(0)) / np.sqrt(x.var(0) + EPS) + beta
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_layernorm_forward_matches_torch(student):
+    rng = np.random.default_rng(7106)
+    gamma, beta = _affine(rng)
+    ln = torch.nn.LayerNorm(D, eps=EPS, dtype=torch.float64)
+    with torch.no_grad():
+        ln.weight.copy_(checks.torch64(gamma))
+        ln.bias.copy_(checks.torch64(beta))
+    theirs = student.LayerNorm(D)
+    theirs.gamma = gamma
+    theirs.beta = beta
+    x2 = np.array([[1.0, 3.0], [-2.0, -2.0]])
+    checks.check_array("LayerNorm(2).forward([[1, 3], [-2, -2]])", student.LayerNorm(2).forward(x2),
+                       np.array([[-1.0, 1.0], [0.0, 0.0]]) / np.sqrt(1 + EPS), show_values=True,
+                       context="each sample over its own features: (x − mean)/√(var + ε), γ = 1, β = 0",
+                       mistakes=[(_layernorm_batch_axis(x2, np.ones(2), np.zeros(2)), BATCH_AXIS)])
+    x = rng.normal(1.0, 2.0, size=(6, D))
+    checks.check_array("LayerNorm.forward(x)", theirs.forward(x), checks.numpy64(ln(checks.torch64(x))),
+                       context="x of shape (6, 5): each sample is normalised over its features (last axis)",
+                       mistakes=[(_layernorm_batch_axis(x, gamma, beta), BATCH_AXIS),
+                                 (gamma * (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, ddof=1, keepdims=True)
+                                                                                     + EPS) + beta,
+                                  "LayerNorm uses the biased variance (divide by the number of features)")])
+    x3 = rng.normal(size=(2, 3, D))
+    checks.check_array("LayerNorm.forward(x)", theirs.forward(x3), checks.numpy64(ln(checks.torch64(x3))),
+                       context="x of shape (2, 3, 5): normalise over the last axis")
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_layernorm_backward_matches_torch(student):
+    rng = np.random.default_rng(7107)
+    gamma, beta = _affine(rng)
+    x, g = rng.normal(1.0, 2.0, size=(6, D)), rng.normal(size=(6, D))
+    ln = torch.nn.LayerNorm(D, eps=EPS, dtype=torch.float64)
+    with torch.no_grad():
+        ln.weight.copy_(checks.torch64(gamma))
+        ln.bias.copy_(checks.torch64(beta))
+    xt = checks.torch64(x, grad=True)
+    ln(xt).backward(checks.torch64(g))
+    ours = student.LayerNorm(D)
+    ours.gamma = gamma
+    ours.beta = beta
+    ours.forward(x)
+    xhat = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + EPS)
+    gg = g * gamma
+    batch_means = (gg - gg.mean(0, keepdims=True) - xhat * (gg * xhat).mean(0, keepdims=True)) / np.sqrt(
+        x.var(-1, keepdims=True) + EPS)
+    checks.check_array("dL/dx returned by LayerNorm.backward", ours.backward(g), checks.numpy64(xt.grad),
+                       context="x of shape (6, 5), random γ: the means in dx run over the last axis",
+                       mistakes=[(batch_means, "the means in dx were taken over the batch axis (as in batch "
+                                               "norm); LayerNorm's run over the features (last axis)")])
+    checks.check_array("LayerNorm.dgamma", ours.dgamma, checks.numpy64(ln.weight.grad), context="Σ grad_out·x̂")
+    checks.check_array("LayerNorm.dbeta", ours.dbeta, checks.numpy64(ln.bias.grad), context="Σ grad_out")

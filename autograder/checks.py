@@ -1,0 +1,431 @@
+"""The one catalogue of numeric comparisons and mistake diagnoses used by every hidden test.
+
+A hidden test computes an oracle (a tiny hand-checkable value, or torch in float64 via
+:func:`torch64`) and hands it to a check here with the student's answer::
+
+    checks.check_array("Linear.dW", layer.dW, expected, context="Linear(4, 3), x of shape (5, 4)",
+                       mistakes=[(expected.T, "dW is transposed: ...")],
+                       factors=checks.batch_factors(5))
+
+A check passes silently or raises ``AssertionError`` whose message is the feedback the student
+reads: the quantity, the maximum absolute error and where it occurs, the CS231n relative error
+max|a − b| / max(1e−8, |a| + |b|), and the likely mistake when the answer matches one.
+
+Diagnosis, most specific first
+------------------------------
+1. *Known buggy candidates* given by the test (``mistakes=[(candidate, message), ...]``): the
+   candidate is computed from a known buggy formula (Adam without bias correction, a non-inverted
+   dropout, a softmax without max-subtraction, ...); if the answer matches it, its message is
+   named. Candidates may be callables (called lazily, grader-side only) and may contain NaN or inf
+   (they match an answer with the same non-finite entries).
+2. *Constant factors* given by the test (``factors={N: "did you sum instead of averaging?"}``):
+   if the answer is k times the expected value and k is one of the factors, its hint is named.
+3. Generic diagnoses (:data:`GENERIC_DIAGNOSES`, data-driven and extendable): all zeros, the
+   transpose, a sign flip, any other constant factor.
+
+Tolerance policy
+----------------
+* Graders pass float64 inputs only (SPEC: arrays are float64) and compute oracles in float64.
+* Deterministic values (forward values, gradients, schedules, penalties) pass when
+  |actual − expected| ≤ atol + rtol·|expected| elementwise with ``ATOL = 1e-8``, ``RTOL = 1e-6``
+  (:data:`TIGHT`). Every correct float64 formulation we know of (loops, einsum, log-sum-exp
+  forms, erfc-based GELU, the computational-graph batch-norm backward) is ~1e-13 from the oracle.
+  A student who computes in float32 internally is outside the contract; such answers usually
+  pass forward values (float32 relative error ~6e-8) but are not guaranteed to.
+* Optimizer trajectories after up to 10 steps use :data:`TRAJECTORY` (atol 1e-7, rtol 1e-6): the
+  errors of a correct optimizer are ~1e-15, while the bugs graded there are ≥ 1e-3 off. Adam's
+  test widens this where only ε's placement differs: Kingma & Ba's step-size form (ε not
+  rescaled) is 2e-7 off on ordinary gradients and 2e-4 off on gradients of ~4e-4, so that test
+  uses atol 1e-6 and 1e-3, while ε inside the square root is ≥ 6e-3 off from the first step.
+* Statistical checks (initialisers, dropout masks) use margins of ≥ 5 standard errors for the
+  sample sizes the tests draw, so a correct implementation essentially never fails, whatever
+  order it draws its random numbers in.
+* NaN can never pass: finiteness is checked explicitly with ``np.isfinite`` before any comparison,
+  and the comparison is written as ``not (err <= tol)``.
+
+Messages never print whole expected arrays (that would leak hidden tests): only shapes, error
+figures, indices, and — with ``show_values=True``, for hand-checkable public facts such as
+sigmoid(0) = 0.5 — the single worst entry.
+"""
+from __future__ import annotations
+
+import contextlib
+import warnings
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .student import StudentError
+
+ATOL = 1e-8
+RTOL = 1e-6
+TIGHT = dict(rtol=RTOL, atol=ATOL)
+TRAJECTORY = dict(rtol=1e-6, atol=1e-7)
+
+Mistake = tuple  # (candidate array/number or a callable returning one, message)
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def torch64(*arrays, grad: bool = False):
+    """float64 torch tensors of ``arrays`` (one tensor if one array); ``grad`` asks for gradients."""
+    import torch
+
+    tensors = [torch.tensor(np.asarray(a, dtype=np.float64), dtype=torch.float64, requires_grad=grad)
+               for a in arrays]
+    return tensors[0] if len(tensors) == 1 else tensors
+
+
+def numpy64(tensor) -> np.ndarray:
+    """A float64 numpy copy of a torch tensor (detached)."""
+    return tensor.detach().cpu().numpy().astype(np.float64).copy()
+
+
+def off_kinks(rng: np.random.Generator, shape, low: float = 0.1, high: float = 3.0) -> np.ndarray:
+    """Random values with |x| in [low, high) and a random sign: away from kinks at 0 (relu, |x|, sign)."""
+    return rng.uniform(low, high, size=shape) * rng.choice([-1.0, 1.0], size=shape)
+
+
+def quietly(func: Callable, *args, **kwargs):
+    """Call a grader-side function (a buggy candidate formula) with floating-point warnings silenced."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return func(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def explained(hint: str):
+    """Append ``hint`` to a failing check's or a raising student call's message."""
+    try:
+        yield
+    except AssertionError as exc:
+        raise AssertionError(f"{exc} — {hint}") from None
+    except StudentError as exc:
+        raise StudentError(f"{exc} — {hint}") from None
+
+
+def batch_factors(n: int) -> dict:
+    """Factor hints for a quantity that must carry exactly one 1/N (a mean-reduced loss gradient)."""
+    return {
+        float(n): f"did you sum over the batch instead of averaging (missing 1/N, N = {n})?",
+        1.0 / n: f"did you divide by the batch size N = {n} twice?",
+    }
+
+
+def layer_factors(n: int) -> dict:
+    """Factor hints for a layer's gradient, which must NOT divide by the batch size."""
+    return {
+        1.0 / n: f"did you divide by the batch size N = {n}? Layers never divide by N: the loss "
+                 "gradient dL/d(out) already carries the 1/N of the mean",
+        float(n): f"did you multiply by the batch size N = {n}?",
+    }
+
+
+def _fmt_shape(shape) -> str:
+    return str(tuple(int(s) for s in shape))
+
+
+def _fmt_index(index: tuple) -> str:
+    if len(index) == 0:
+        return ""
+    if len(index) == 1:
+        return f" at index {index[0]}"
+    return f" at index {tuple(int(i) for i in index)}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def as_numeric_array(name: str, value) -> np.ndarray:
+    """``value`` as a float64 ndarray, or an AssertionError saying what it was instead."""
+    if isinstance(value, (bool, int, float, np.number, np.bool_)):
+        return np.asarray(value, dtype=np.float64)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise AssertionError(f"`{name}` should be a numpy array of numbers but has dtype {value.dtype}")
+        return value.astype(np.float64)
+    if isinstance(value, (list, tuple)):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise AssertionError(f"`{name}` should be a numpy array but is a {type(value).__name__} "
+                                 "that does not convert to an array of numbers") from None
+        return arr
+    if value is None:
+        raise AssertionError(f"`{name}` should be a numpy array but is None (did you forget to return or store it?)")
+    raise AssertionError(f"`{name}` should be a numpy array but is {value!r}")
+
+
+def as_number(name: str, value) -> float:
+    """A single number from a Python number, a 0-d array or any size-1 array; AssertionError otherwise."""
+    arr = as_numeric_array(name, value)
+    if arr.size != 1:
+        raise AssertionError(f"`{name}` should be a single number but has shape {_fmt_shape(arr.shape)}")
+    return float(arr.reshape(()))
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """True iff same shape and close everywhere; non-finite entries must match exactly (NaN ↔ NaN)."""
+    if a.shape != b.shape:
+        return False
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    if not np.array_equal(fa, fb):
+        return False
+    if not np.array_equal(np.isnan(a), np.isnan(b)):
+        return False
+    inf = ~fa & ~np.isnan(a)
+    if not np.array_equal(a[inf], b[inf]):  # +inf ↔ +inf, −inf ↔ −inf
+        return False
+    err = np.abs(a[fa] - b[fa])
+    return bool(np.all(err <= atol + rtol * np.abs(b[fa])))
+
+
+def _resolve(candidate):
+    value = candidate() if callable(candidate) else candidate
+    return np.asarray(value, dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------ generic diagnoses
+
+
+def _diagnose_zeros(actual, expected, name):
+    if actual.size > 1 and np.all(actual == 0) and np.count_nonzero(expected) > 1:
+        return f"`{name}` is all zeros: was it computed and stored/returned at all?"
+    return None
+
+
+def _diagnose_transpose(actual, expected, name):
+    if expected.ndim == 2 and expected.shape[0] != 1 and expected.shape[1] != 1 \
+            and _close(actual, expected.T, 1e-5, 1e-7) and not _close(expected, expected.T, 1e-5, 1e-7):
+        return f"`{name}` is the transpose of the expected value: check the layout"
+    return None
+
+
+def _diagnose_sign(actual, expected, name):
+    if np.any(expected != 0) and _close(actual, -expected, 1e-5, 1e-7):
+        return f"`{name}` has the wrong sign (it is −1 times the expected value): a sign flip"
+    return None
+
+
+def _best_factor(actual, expected) -> float | None:
+    """k such that actual ≈ k·expected, if there is one (k ≠ 0, 1)."""
+    if actual.shape != expected.shape or not np.any(expected != 0):
+        return None
+    k = float(np.sum(actual * expected) / np.sum(expected * expected))
+    if k == 0 or not np.isfinite(k) or abs(k - 1) < 1e-6:
+        return None
+    scale = max(float(np.max(np.abs(actual))), 1e-300)
+    if np.max(np.abs(actual - k * expected)) <= 1e-6 * scale + 1e-12:
+        return k
+    return None
+
+
+def _factor_words(k: float) -> str:
+    if abs(k) >= 1:
+        return f"{_fmt(k)} times the expected one"
+    return f"{_fmt(k)} times the expected one (1/{_fmt(1 / k)})"
+
+
+def _diagnose_factor(actual, expected, name, factors=None):
+    k = _best_factor(actual, expected)
+    if k is None or abs(k + 1) < 1e-6:
+        return None
+    message = f"your `{name}` is {_factor_words(k)}"
+    for factor, hint in (factors or {}).items():
+        if abs(k - factor) <= 1e-6 * abs(factor):
+            return f"{message}: {hint}"
+    if abs(k - 2) < 1e-6:
+        return f"{message}: a factor 2 too many"
+    if abs(k - 0.5) < 1e-6:
+        return f"{message}: a factor 2 is missing"
+    return message
+
+
+#: generic diagnoses tried in order after the test's own candidates; each maps
+#: (actual, expected, name) to a message or None. Extend by appending.
+GENERIC_DIAGNOSES: list[Callable] = [_diagnose_zeros, _diagnose_transpose, _diagnose_sign]
+
+
+def diagnose(name: str, actual: np.ndarray, expected: np.ndarray, mistakes: Iterable[Mistake] = (),
+             factors: dict | None = None, rtol: float = 1e-5, atol: float = 1e-7,
+             generic: bool = True) -> str | None:
+    """The likely mistake behind ``actual`` ≠ ``expected``, or None.
+
+    ``generic=False`` skips the generic diagnoses (where "k times the expected value" means nothing,
+    e.g. a parameter after some optimizer steps); the test's own candidates and factors still apply.
+    """
+    for candidate, message in mistakes:
+        try:
+            value = _resolve(candidate)
+        except Exception:  # a candidate formula that does not apply to this input
+            continue
+        if value.shape == actual.shape and _close(actual, value, rtol, atol) \
+                and not (value.shape == expected.shape and _close(expected, value, rtol, atol)):
+            return message
+    if actual.shape != expected.shape:
+        return None
+    if not np.all(np.isfinite(actual)):
+        return None
+    if not generic:
+        return _diagnose_factor(actual, expected, name, factors) if factors else None
+    for rule in GENERIC_DIAGNOSES:
+        found = rule(actual, expected, name)
+        if found:
+            return found
+    return _diagnose_factor(actual, expected, name, factors)
+
+
+# ----------------------------------------------------------------------------------------- checks
+
+
+def check_array(name: str, actual, expected, rtol: float = RTOL, atol: float = ATOL, context: str = "",
+                mistakes: Sequence[Mistake] = (), factors: dict | None = None, show_values: bool = False,
+                nonfinite_hint: str = "", generic: bool = True) -> None:
+    """``actual`` must be an array (or number) of ``expected``'s shape, finite, and close to it.
+
+    ``mistakes``: [(candidate, message)] from known buggy formulas; ``factors``: {k: hint} for
+    answers that are k times the expected one; ``show_values``: print the worst entry's values
+    (only for public, hand-checkable facts); ``nonfinite_hint``: said when NaN/inf appear;
+    ``generic=False``: no generic diagnosis (transpose, sign, factor), only the given ones.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    assert np.all(np.isfinite(expected)), f"grader bug: the oracle for {name} is not finite"
+    where = f" ({context})" if context else ""
+    actual = as_numeric_array(name, actual)
+    likely = lambda: diagnose(name, actual, expected, mistakes, factors, generic=generic)  # noqa: E731
+
+    if actual.shape != expected.shape:
+        message = (f"`{name}` should have shape {_fmt_shape(expected.shape)} but has shape "
+                   f"{_fmt_shape(actual.shape)}{where}")
+        found = likely()
+        if found is None and generic and expected.ndim == 2 and actual.shape == expected.T.shape:
+            found = ("it is the transpose of the expected value" if _close(actual, expected.T, 1e-5, 1e-7)
+                     else "rows and columns are swapped")
+        raise AssertionError(message + (f". Likely mistake: {found}" if found else ""))
+
+    finite = np.isfinite(actual)
+    if not np.all(finite):
+        n_nan, n_inf = int(np.isnan(actual).sum()), int(np.isinf(actual).sum())
+        first = np.unravel_index(int(np.argmin(finite.ravel())), actual.shape) if actual.ndim else ()
+        parts = [f"{n} {kind}" for n, kind in ((n_nan, "NaN"), (n_inf, "inf")) if n]
+        message = (f"`{name}` contains {' and '.join(parts)} value(s){_fmt_index(first)}{where}; "
+                   "every entry should be finite")
+        found = likely()
+        hint = found or nonfinite_hint
+        raise AssertionError(message + (f". Likely mistake: {hint}" if hint else ""))
+
+    err = np.abs(actual - expected)
+    tol = atol + rtol * np.abs(expected)
+    bad = ~(err <= tol)
+    if not np.any(bad):
+        return
+    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    rel = float(np.max(err / np.maximum(1e-8, np.abs(actual) + np.abs(expected))))
+    count = f"{int(bad.sum())} of {bad.size} entries" if bad.size > 1 else "the value"
+    message = (f"`{name}` is wrong{where}: max abs error {float(err[worst]):.3g}{_fmt_index(worst)}, "
+               f"relative error {rel:.3g}; {count} outside atol={atol:g}, rtol={rtol:g}")
+    if show_values:
+        message += f" (got {_fmt(float(actual[worst]))}, expected {_fmt(float(expected[worst]))})"
+    found = likely()
+    raise AssertionError(message + (f". Likely mistake: {found}" if found else ""))
+
+
+def check_scalar(name: str, actual, expected: float, rtol: float = RTOL, atol: float = ATOL,
+                 context: str = "", mistakes: Sequence[Mistake] = (), factors: dict | None = None,
+                 show_values: bool = True, nonfinite_hint: str = "") -> None:
+    """A single number (Python number, 0-d array, or any size-1 array) close to ``expected``."""
+    value = as_numeric_array(name, actual)
+    if value.size != 1:
+        raise AssertionError(f"`{name}` should be a single number but has shape {_fmt_shape(value.shape)}"
+                             + (f" ({context})" if context else ""))
+    check_array(name, value.reshape(()), float(expected), rtol=rtol, atol=atol, context=context,
+                mistakes=[(c, m) for c, m in mistakes], factors=factors, show_values=show_values,
+                nonfinite_hint=nonfinite_hint)
+
+
+def check_statistic(name: str, value: float, expected: float, rel_tol: float, context: str = "",
+                    mistakes: Sequence[Mistake] = ()) -> None:
+    """A sample statistic (a variance, a kept fraction) within ``rel_tol`` of ``expected``.
+
+    ``mistakes``: [(value a known bug would give, message)]; the closest one within ``rel_tol``
+    is named. Values are printed: they are declared properties, not hidden data.
+    """
+    value = float(value)
+    where = f" ({context})" if context else ""
+    if np.isfinite(value) and abs(value - expected) <= rel_tol * abs(expected):
+        return
+    message = (f"{name} is {_fmt(value)} but should be {_fmt(expected)} "
+               f"(within {rel_tol * 100:.3g}%){where}")
+    best = None
+    for candidate, hint in mistakes:
+        c = float(candidate() if callable(candidate) else candidate)
+        if abs(c - expected) > rel_tol * abs(expected) and abs(value - c) <= rel_tol * abs(c):
+            if best is None or abs(value - c) < best[0]:
+                best = (abs(value - c), hint)
+    if best is None and np.isfinite(value) and value != 0 and expected != 0:
+        ratio = value / expected
+        message += f"; it is {_fmt(ratio)} times the declared value"
+    raise AssertionError(message + (f". Likely mistake: {best[1]}" if best else ""))
+
+
+def check_true(condition: bool, message: str) -> None:
+    """A plain condition with the student-facing message (``--assert=plain`` hides bare asserts)."""
+    if not bool(condition):
+        raise AssertionError(message)
+
+
+def check_list(name: str, value, length: int) -> list:
+    """``value`` must be a list or tuple of ``length`` items; returns it as a list."""
+    if not isinstance(value, (list, tuple)):
+        raise AssertionError(f"`{name}` should be a list of {length} arrays but is {type(value).__name__}")
+    if len(value) != length:
+        raise AssertionError(f"`{name}` should be a list of {length} arrays but has {len(value)} items")
+    return list(value)
+
+
+def check_directional_derivative(name: str, f: Callable[[np.ndarray], float], x: np.ndarray,
+                                 grad, seed: int = 0, n_directions: int = 3, h: float = 1e-5,
+                                 rtol: float = 1e-5, atol: float = 1e-8, context: str = "") -> None:
+    """``grad`` must be ∇f(x): compare v·grad with (f(x+hv) − f(x−hv))/2h for random unit v.
+
+    For where torch has no equivalent op; costs 2·n_directions calls of ``f`` whatever the size of
+    x. ``f`` is grader-side (it may call student code) and returns a number.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    grad = as_numeric_array(name, grad)
+    check_true(grad.shape == x.shape, f"`{name}` should have shape {_fmt_shape(x.shape)} "
+                                      f"but has shape {_fmt_shape(grad.shape)}")
+    check_true(np.all(np.isfinite(grad)), f"`{name}` contains NaN or inf values")
+    rng = np.random.default_rng(seed)
+    where = f" ({context})" if context else ""
+    for _ in range(n_directions):
+        v = rng.standard_normal(x.shape)
+        v /= np.linalg.norm(v)
+        numeric = (as_number("f(x + hv)", f(x + h * v)) - as_number("f(x − hv)", f(x - h * v))) / (2 * h)
+        analytic = float(np.sum(v * grad))
+        if not abs(numeric - analytic) <= atol + rtol * max(abs(numeric), abs(analytic)):
+            rel = abs(numeric - analytic) / max(1e-8, abs(numeric) + abs(analytic))
+            raise AssertionError(
+                f"`{name}` disagrees with finite differences{where}: along a random direction v, "
+                f"v·{name} = {_fmt(analytic)} but (f(x+hv) − f(x−hv))/2h = {_fmt(numeric)} "
+                f"(relative error {rel:.3g})")
+
+
+def call_without_fp_warnings(label: str, func: Callable, *args, **kwargs):
+    """Call student code and fail if it emits a floating-point RuntimeWarning (overflow, 0/0, ...).
+
+    Only sees warnings raised in this process (the in-process runner); a sandbox proxy has to
+    forward them for the check to keep its teeth.
+    """
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="warn", invalid="warn", divide="warn"):
+        warnings.simplefilter("always")
+        result = func(*args, **kwargs)
+    fp = [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    if fp:
+        raise AssertionError(f"{label} emitted “RuntimeWarning: {fp[0].message}”: it should compute "
+                             "without overflow or invalid operations (a stable formulation never "
+                             "evaluates e^x for large x)")
+    return result
