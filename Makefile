@@ -10,6 +10,9 @@ PYTEST_ARGS ?=
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@# The sandbox: bubblewrap (Debian package). Installed here when we may; otherwise say how.
+	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null); } \
+		|| { echo "dlgrade needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch first, pinned: its CPU wheel lies on these machines; a range would pull a CUDA build.

@@ -82,7 +82,7 @@ def command(in_fd: int, out_fd: int, uid: int | None, limits: Limits = Limits())
              "--ro-bind", str(HERE / "host.py"), "/sandbox/host/host.py",
              "--ro-bind", str(HERE / "wire.py"), "/sandbox/host/wire.py",
              "--proc", "/proc", "--dev", "/dev",
-             "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp",
+             "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp",
              "--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
              "--setenv", "PYTHONPATH", ":".join(pythonpath), "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
