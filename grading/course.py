@@ -112,14 +112,19 @@ class Course:
     def collect(self, assignment_id: str) -> None:
         self._check(self._api().collect(assignment_id), f"collect {assignment_id}")
 
+    def release_feedback(self, assignment_id: str) -> None:
+        self._check(self._api().release_feedback(assignment_id), f"release_feedback {assignment_id}")
+
     # -- the student's side --------------------------------------------------------------------
     def _student_app(self, kind: str, assignment_id: str, student_id: str, home: Path):
         from nbgrader.auth import Authenticator
         from nbgrader.coursedir import CourseDirectory
         from nbgrader.exchange import ExchangeFactory
 
+        # Each student keeps their own submission cache, as each hub user has in their home; it is
+        # what fetch_feedback matches feedback against.
         cfg = self.config(CourseDirectory={"student_id": student_id, "assignment_id": assignment_id},
-                          Exchange={"assignment_dir": str(home)})
+                          Exchange={"assignment_dir": str(home), "cache": str(home / ".nbgrader_cache")})
         coursedir = CourseDirectory(config=cfg)
         factory = ExchangeFactory(config=cfg)
         app = getattr(factory, kind)(coursedir=coursedir, authenticator=Authenticator(config=cfg), config=cfg)
@@ -140,6 +145,14 @@ class Course:
 
         self._check(capture_log(self._student_app("Submit", assignment_id, student_id, home)),
                     f"submit {assignment_id} for {student_id}")
+
+    def fetch_feedback(self, assignment_id: str, student_id: str, home: Path) -> list[Path]:
+        """The student's released feedback files, fetched into ``home`` as nbgrader does."""
+        from nbgrader.utils import capture_log
+
+        self._check(capture_log(self._student_app("FetchFeedback", assignment_id, student_id, home)),
+                    f"fetch_feedback {assignment_id} for {student_id}")
+        return sorted((home / assignment_id / "feedback").rglob("*.html"))
 
     # -- where things are ----------------------------------------------------------------------
     def submitted(self, assignment_id: str) -> dict[str, Path]:

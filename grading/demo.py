@@ -22,7 +22,28 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
 
 def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeout: float = 60.0,
-             quiet: bool = False) -> Path:
+             quiet: bool = False, scheduler: str | None = None) -> Path:
+    say = (lambda *_: None) if quiet else print
+    course = build_demo_course(course_dir, size, quiet)
+    course_dir = course.root
+    submitted = course.submitted(ASSIGNMENT)
+
+    say(f"[4/5] autograding {len(submitted)} submissions in the sandbox ({timeout:g} s limit each)")
+    autograde(course, ASSIGNMENT, workers, scheduler, settings=Settings(timeout=timeout), progress=not quiet)
+    results_dir = course_dir / "autograded"
+
+    say("[5/5] grade sheet from the gradebook")
+    table = grade_table(CourseGradebook(course.db_url, course.course_id), ASSIGNMENT, results_dir, due=DUE)
+    sheet = course_dir / "grades.csv"
+    table.to_csv(sheet, index=False)
+    if not quiet:
+        print(table.to_string(index=False, max_colwidth=60))
+        print(f"\ngrade sheet: {sheet}\ngradebook:   {course.db_url}\nfeedback:    {course_dir / 'feedback'}")
+    return sheet
+
+
+def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False) -> Course:
+    """A fresh course with Assignment 1 released, submitted by a synthetic cohort and collected."""
     course_dir = Path(course_dir).resolve()
     if course_dir.exists():
         shutil.rmtree(course_dir)
@@ -48,23 +69,10 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
 
     say("[3/5] collecting submissions (nbgrader collect)")
     course.collect(ASSIGNMENT)
-    submitted = course.submitted(ASSIGNMENT)
-
-    say(f"[4/5] autograding {len(submitted)} submissions in the sandbox ({timeout:g} s limit each)")
-    autograde(course, ASSIGNMENT, workers, settings=Settings(timeout=timeout), progress=not quiet)
-    results_dir = course_dir / "autograded"
-
-    say("[5/5] grade sheet from the gradebook")
-    table = grade_table(gradebook, ASSIGNMENT, results_dir, due=DUE)
-    sheet = course_dir / "grades.csv"
-    table.to_csv(sheet, index=False)
     (course_dir / "cohort.json").write_text(json.dumps(
         [{"student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours} for p in cohort],
         indent=1), encoding="utf-8")
-    if not quiet:
-        print(table.to_string(index=False, max_colwidth=60))
-        print(f"\ngrade sheet: {sheet}\ngradebook:   {course.db_url}")
-    return sheet
+    return course
 
 
 def _set_due_date(course: Course, due: datetime) -> None:
