@@ -17,11 +17,12 @@ import sys
 import time
 import traceback
 import types
+from typing import Callable, Iterator
 
 import pytest
 from _pytest.reports import TestReport
 
-from .results import TestResult
+from .results import SubmissionResult, TestResult
 from .student import Student, StudentError
 
 MESSAGE_LIMIT = 1500
@@ -82,20 +83,66 @@ def student(request):
 
 
 class GradePlugin:
-    """Collects one TestResult per test; loads the submission once per session."""
+    """Runs jobs (one submission each) over the collected hidden tests; one TestResult per test.
 
-    def __init__(self, cells: list[str], test_timeout: float = 5.0, sandboxed: bool = True,
-                 budget: float | None = None):
-        self.cells = cells
+    The pytest session, and so the collection, lives as long as there are jobs for this
+    assignment: a warm grading process pays collection once, not once per submission.
+    """
+
+    def __init__(self, info, jobs: Iterator[dict], emit: Callable[[SubmissionResult], None]):
+        self.info, self.jobs, self.emit = info, jobs, emit
+        self.leftover: dict | None = None  # the first job for another assignment
+        self.begin({"cells": []})
+
+    # -- one job --------------------------------------------------------------------------------
+    def begin(self, job: dict) -> None:
+        self.job = job
+        self.cells = job["cells"]
+        self.test_timeout = float(job.get("test_timeout", 5.0))
+        self.sandboxed = bool(job.get("sandboxed", True))
+        budget = job.get("budget")
         self.deadline = time.monotonic() + budget if budget else None
-        self.test_timeout = test_timeout
-        self.sandboxed = sandboxed
         self.results: list[TestResult] = []
         self.load_problems: list[str] = []
         self.fatal: str | None = None
         self._student = None
         self._sandbox = None
 
+    def finish(self) -> SubmissionResult:
+        if self._sandbox is not None:
+            from .sandbox.proxy import prestart
+
+            self._sandbox.stop()
+            prestart()  # the next submission's sandbox starts while this result travels
+        result = SubmissionResult(assignment=self.info.id, student=self.job.get("student"),
+                                  tests=self.results, warnings=self.load_problems,
+                                  max_score=self.info.max_score, error=self.fatal,
+                                  student_seconds=self._sandbox.student_seconds if self._sandbox else 0.0)
+        unknown = sorted({t.cell for t in result.tests} - set(self.info.cells))
+        if unknown:
+            result.error = f"hidden tests name grade cells not in assignment.toml: {', '.join(unknown)}"
+        return result
+
+    def pytest_runtestloop(self, session):
+        if session.testsfailed or not session.items:
+            reason = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
+            for job in self.jobs:
+                self.emit(SubmissionResult(self.info.id, job.get("student"), error=reason,
+                                           max_score=self.info.max_score))
+            return True
+        items = session.items
+        for job in self.jobs:
+            if job["assignment"] != self.info.id:
+                self.leftover = job
+                break
+            self.begin(job)
+            for i, item in enumerate(items):
+                # nextitem=None after the last test tears the session fixtures (the student) down.
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items) else None)
+            self.emit(self.finish())
+        return True
+
+    # -- the student ----------------------------------------------------------------------------
     def get_student(self):
         if self._student is None:
             if self.sandboxed:
@@ -122,10 +169,7 @@ class GradePlugin:
         self.load_problems = self._sandbox.load_problems
         return SandboxStudent(self._sandbox)
 
-    def pytest_sessionfinish(self, session):
-        if self._sandbox is not None:
-            self._sandbox.stop()
-
+    # -- pytest hooks ---------------------------------------------------------------------------
     def pytest_configure(self, config):
         config.stash[PLUGIN_KEY] = self
         config.addinivalue_line("markers", "grade(cell, points): grade cell and points of a hidden test")
@@ -136,8 +180,11 @@ class GradePlugin:
         if self.deadline is not None:
             limit = min(limit, self.deadline - time.monotonic())
         if limit <= 0:
-            item.obj = _out_of_time  # the submission's budget is spent: fail fast, don't run
-            yield
+            test, item.obj = item.obj, _out_of_time  # the budget is spent: fail fast, don't run
+            try:
+                yield
+            finally:
+                item.obj = test
             return
         with time_limit(limit):
             yield

@@ -32,6 +32,7 @@ class SubmissionResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     max_score: float = 0.0
+    student_seconds: float = 0.0  # time spent running the student's own code
 
     @property
     def score(self) -> float:
@@ -54,6 +55,7 @@ class SubmissionResult:
             "error": self.error,
             "warnings": list(self.warnings),
             "tests": [asdict(t) for t in self.tests],
+            "student_seconds": round(self.student_seconds, 4),
         }
 
     @classmethod
@@ -65,4 +67,5 @@ class SubmissionResult:
             error=data.get("error"),
             warnings=list(data.get("warnings", [])),
             max_score=float(data.get("max_score", 0.0)),
+            student_seconds=float(data.get("student_seconds", 0.0)),
         )

@@ -21,19 +21,18 @@ def warm_up() -> None:
 
 def serve(in_fd: int, out_fd: int) -> None:
     from .sandbox import wire
-    from .worker import grade
+    from .worker import serve as grade_jobs
+
+    def jobs():
+        while True:
+            try:
+                yield wire.read_frame(in_fd)
+            except EOFError:
+                return
 
     warm_up()
     wire.write_frame(out_fd, {"ready": True})
-    while True:
-        try:
-            job = wire.read_frame(in_fd)
-        except EOFError:
-            return
-        result = grade(job["assignment"], job["cells"], job["test_timeout"], job["sandboxed"],
-                       job.get("budget"))
-        result.student = job.get("student")
-        wire.write_frame(out_fd, result.to_dict())
+    grade_jobs(jobs(), lambda result: wire.write_frame(out_fd, result.to_dict()))
 
 
 def main() -> None:

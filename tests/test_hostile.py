@@ -138,7 +138,7 @@ def verdicts(tmp_path_factory):
         entries = corpus(listener.port)
         jobs = [Job(name, write_notebook(folder / name / "a1_mlp.ipynb", cells)) for name, cells in entries.items()]
         results = {r.student: r for r in grade_all("a1_mlp", jobs, workers=2,
-                                                   settings=Settings(timeout=90, test_timeout=2))}
+                                                   settings=Settings(timeout=120, test_timeout=5))}
     finally:
         listener.close()
     return results, listener.connections

@@ -7,6 +7,7 @@ output and error go to /dev/null: nothing the student prints is ever read.
 import os
 import signal
 import sys
+import time
 import traceback
 import types
 import warnings
@@ -32,6 +33,7 @@ class Host:
         sys.modules["submission"] = self.module
         self.objects = {}
         self.warned = []
+        self.busy = 0.0  # seconds spent in the student's code: cells and calls
 
     # -- values out: plain data, or a handle for anything else --------------------------------
     def handle(self, obj):
@@ -90,9 +92,12 @@ class Host:
                 request = wire.read_frame(in_fd, self.incoming)
             except EOFError:
                 return
+            started = time.perf_counter()
             try:
                 self.warned = []
-                reply = {"ok": True, "value": self.dispatch(request)}
+                value = self.dispatch(request)
+                self.busy += time.perf_counter() - started
+                reply = {"ok": True, "value": value, "busy": self.busy}
                 if self.warned:
                     reply["warnings"] = self.warned
                 wire.write_frame(out_fd, reply, self.handle)
@@ -105,6 +110,9 @@ class Host:
                 reply = {"ok": False, "error": f"returned something that is not plain data ({exc})"}
             except BaseException as exc:  # noqa: BLE001
                 reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+            if not reply["ok"]:
+                self.busy += time.perf_counter() - started
+                reply["busy"] = self.busy
             wire.write_frame(out_fd, reply)
 
     def dispatch(self, request):

@@ -16,6 +16,37 @@ from ..student import StudentError
 from . import bwrap, wire
 
 MAX_RESTARTS = 8
+_spare: tuple[subprocess.Popen, int, int] | None = None  # a started, not yet loaded, sandbox
+
+
+def _spawn(limits: bwrap.Limits) -> tuple[subprocess.Popen, int, int]:
+    """Start a sandboxed host (bwrap, Python, numpy imported); returns it with our pipe ends."""
+    to_host, from_us = os.pipe()
+    to_us, from_host = os.pipe()
+    cmd = bwrap.command(to_host, from_host, bwrap.sandbox_uid(), limits)
+    proc = subprocess.Popen(cmd, pass_fds=(to_host, from_host), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=lambda: bwrap.apply_limits(limits))
+    os.close(to_host)
+    os.close(from_host)
+    return proc, from_us, to_us
+
+
+def prestart(limits: bwrap.Limits = bwrap.Limits()) -> None:
+    """Start the next submission's sandbox now, while this process waits for its next job."""
+    global _spare
+    if _spare is None or _spare[0].poll() is not None:
+        _spare = _spawn(limits)
+
+
+def _take_spare(limits: bwrap.Limits) -> tuple[subprocess.Popen, int, int]:
+    global _spare
+    spare, _spare = _spare, None
+    if spare is not None and spare[0].poll() is None and limits == bwrap.Limits():
+        return spare
+    if spare is not None:
+        Sandbox._kill(*spare)
+    return _spawn(limits)
 
 
 class SandboxDied(StudentError):
@@ -31,6 +62,8 @@ class Sandbox:
         self.starts = 0
         self.load_problems: list[str] = []
         self.fatal: str | None = None  # set when the notebook cannot even be loaded
+        self.student_seconds = 0.0  # time spent in the student's code, over every restart
+        self._busy = 0.0
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -39,15 +72,8 @@ class Sandbox:
         if self.starts > MAX_RESTARTS:
             raise SandboxDied(f"the submission's process crashed {MAX_RESTARTS} times; no further tests are run")
         self.starts += 1
-        to_host, from_us = os.pipe()
-        to_us, from_host = os.pipe()
-        cmd = bwrap.command(to_host, from_host, bwrap.sandbox_uid(), self.limits)
-        self.proc = subprocess.Popen(cmd, pass_fds=(to_host, from_host), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     preexec_fn=lambda: bwrap.apply_limits(self.limits))
-        os.close(to_host)
-        os.close(from_host)
-        self.wfd, self.rfd = from_us, to_us
+        self._busy = 0.0
+        self.proc, self.wfd, self.rfd = _take_spare(self.limits)
         try:
             problems = self._request({"op": "load", "cells": self.cells, "cell_timeout": self.cell_timeout})
         except SandboxDied as exc:
@@ -57,19 +83,22 @@ class Sandbox:
             self.load_problems = [str(p) for p in problems] if isinstance(problems, list) else []
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        for fd in (self.wfd, self.rfd):
+        if self.proc is not None:
+            self._kill(self.proc, self.wfd, self.rfd)
+            self.proc = None
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen, *fds: int) -> None:
+        for fd in fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.proc.wait()
-        self.proc = None
+        proc.wait()
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -95,6 +124,10 @@ class Sandbox:
             raise
         if not isinstance(reply, dict) or "ok" not in reply:
             raise StudentError("the student process answered out of turn")
+        busy = reply.get("busy")
+        if isinstance(busy, float) and busy >= self._busy:
+            self.student_seconds += busy - self._busy
+            self._busy = busy
         if not reply["ok"]:
             raise StudentError(str(reply.get("error", "failed")))
         for text in reply.get("warnings") or []:

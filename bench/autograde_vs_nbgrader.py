@@ -1,0 +1,137 @@
+"""dlgrade autograde against nbgrader autograde on the same demo cohort, in one run.
+
+    .venv/bin/python bench/autograde_vs_nbgrader.py [--students 32] [--dask]
+
+Builds the demo course once, copies it, grades one copy with ``nbgrader autograde`` (serial, a
+kernel per notebook, the visible tests in the grade cells) and the other with ``dlgrade
+autograde`` (warm processes, sandbox, hidden tests) with 1 and 2 local workers (and a 2-worker
+Dask LocalCluster with --dask). Compares the scores where the two graders' verdicts should
+coincide, measures dlgrade's fixed per-submission cost, and prints the throughput ratio and that
+overhead as its last line. A benchmark, not a test: nothing here asserts on time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder.runner import GradingProcess  # noqa: E402
+from grading.autograde import autograde  # noqa: E402
+from grading.build import solution_source  # noqa: E402
+from grading.course import Course  # noqa: E402
+from grading.demo import ASSIGNMENT, build_demo_course  # noqa: E402
+from grading.gradebook import CourseGradebook  # noqa: E402
+
+
+def copy_course(src: Course, dst: Path) -> Course:
+    shutil.copytree(src.root, dst)
+    course = Course(dst, src.course_id)
+    course.write_config_file()
+    return course
+
+
+def run_nbgrader(course: Course, cell_timeout: int) -> float:
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
+    cmd = [str(Path(sys.executable).parent / "nbgrader"), "autograde", ASSIGNMENT, "--force",
+           f"--ExecutePreprocessor.timeout={cell_timeout}", "--log-level=ERROR"]
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=course.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def run_dlgrade(course: Course, workers: int | None = None, scheduler: str | None = None) -> float:
+    start = time.perf_counter()
+    autograde(course, ASSIGNMENT, workers, scheduler, force=True, progress=False)
+    return time.perf_counter() - start
+
+
+def cell_scores(course: Course) -> dict[tuple[str, str], float]:
+    scores = CourseGradebook(course.db_url, course.course_id).assignment_scores(ASSIGNMENT)
+    return {(s.student, c.cell): c.score for s in scores for c in s.cells}
+
+
+def per_submission_costs(repeats: int = 15) -> tuple[float, float, float]:
+    """Medians in a warm grading process: wall time and the student's own time for the reference,
+    and wall time for an empty notebook (every test fails at once)."""
+    reference = [solution_source(ASSIGNMENT)]
+    walls, own, empty = [], [], []
+    with GradingProcess() as process:
+        process.start()
+        for _ in range(repeats):
+            start = time.perf_counter()
+            result = process.grade(ASSIGNMENT, reference)
+            walls.append(time.perf_counter() - start)
+            own.append(result.student_seconds)
+            start = time.perf_counter()
+            process.grade(ASSIGNMENT, ["pass"])
+            empty.append(time.perf_counter() - start)
+    return statistics.median(walls), statistics.median(own), statistics.median(empty)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=32)
+    parser.add_argument("--dask", action="store_true", help="also time a 2-worker Dask LocalCluster")
+    parser.add_argument("--keep", action="store_true", help="keep the course directories")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dlgrade-bench-"))
+    base = build_demo_course(work / "base", args.students, quiet=True)
+    cohort = {p["student"]: p["kind"] for p in json.loads((base.root / "cohort.json").read_text())}
+    n = len(base.submitted(ASSIGNMENT))
+
+    nb_course = copy_course(base, work / "nbgrader")
+    dl_course = copy_course(base, work / "dlgrade")
+    # nbgrader stops its whole batch at a notebook with a duplicated grade cell; set those aside for it.
+    aside = [s for s, kind in cohort.items() if kind == "duplicated_cell"]
+    for student in aside:
+        shutil.rmtree(nb_course.root / "submitted" / student)
+    # Same per-cell limit as dlgrade's (2 x the 5 s test limit) so the endless notebook costs both alike.
+    t_nbgrader = run_nbgrader(nb_course, cell_timeout=10)
+    t_one = run_dlgrade(dl_course, workers=1)
+    t_two = run_dlgrade(dl_course, workers=2)
+    t_dask = None
+    if args.dask:
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
+            run_dlgrade(dl_course, scheduler=cluster.scheduler_address)  # workers warm up
+            t_dask = run_dlgrade(dl_course, scheduler=cluster.scheduler_address)
+
+    nb, dl = cell_scores(nb_course), cell_scores(dl_course)
+    honest = [s for s, kind in cohort.items() if kind in ("reference", "correct")]
+    agree = sum(nb.get(k) == dl.get(k) for k in dl if k[0] in honest)
+    total = sum(1 for k in dl if k[0] in honest)
+    caught = sum(1 for k in dl if cohort.get(k[0]) == "buggy" and dl[k] < nb.get(k, 0))
+    full, own, empty = per_submission_costs()
+
+    print(f"cohort: {n} submissions ({', '.join(f'{k} {list(cohort.values()).count(k)}' for k in sorted(set(cohort.values())))})")
+    n_nb = n - len(aside)
+    print(f"nbgrader autograde (serial):      {t_nbgrader:7.1f} s  {n_nb / t_nbgrader:6.2f} submissions/s"
+          f"  ({n_nb} submissions: it aborts the whole batch on {', '.join(aside)}'s duplicated grade cell)")
+    print(f"dlgrade autograde, 1 worker:      {t_one:7.1f} s  {n / t_one:6.2f} submissions/s")
+    print(f"dlgrade autograde, 2 workers:     {t_two:7.1f} s  {n / t_two:6.2f} submissions/s")
+    if t_dask:
+        print(f"dlgrade autograde, Dask 2 workers:{t_dask:7.1f} s  {n / t_dask:6.2f} submissions/s")
+    print(f"honest submissions, per-cell scores equal in both: {agree}/{total}")
+    print(f"buggy submissions: grade cells where hidden tests caught what the visible ones passed: {caught}")
+    print(f"warm, per submission (median of 15): reference {full * 1000:.0f} ms, of which its own code "
+          f"{own * 1000:.0f} ms; empty notebook {empty * 1000:.0f} ms")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    ratio = (n / t_two) / (n_nb / t_nbgrader)
+    print(f"RESULT throughput {ratio:.1f}x nbgrader's on 2 workers; overhead beyond the student's own code "
+          f"{(full - own) * 1000:.0f} ms per submission (median)")
+
+
+if __name__ == "__main__":
+    main()
