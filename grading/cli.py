@@ -58,6 +58,38 @@ def _autograde(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from .course import Course
+    from .export import per_test_scores, write_canvas, write_csv, write_xlsx
+    from .grades import course_grade_table
+
+    course = Course.open(args.course)
+    table = course_grade_table(course, args.policy)
+    frame = table.to_frame()
+    if args.format == "csv":
+        per_test = per_test_scores(course.root, table.policy.assignments) if args.per_test else None
+        out = write_csv(frame, args.out, per_test)
+    elif args.format == "xlsx":
+        out = write_xlsx(frame, table.policy, args.out)
+    else:
+        out = write_canvas(frame, table.policy, args.out)
+    print(out)
+    for student in getattr(table, "unlisted", ()):
+        print(f"warning: {student} has submissions but is not on the roster", file=sys.stderr)
+    return 0
+
+
+def _report(args) -> int:
+    from .course import Course
+    from .grades import course_grade_table
+    from .report import write_report
+
+    course = Course.open(args.course)
+    table = course_grade_table(course, args.policy)
+    print(write_report(table.to_frame(), table.policy, course.root, args.out or course.root / "report"))
+    return 0
+
+
 def _demo(args) -> int:
     from .demo import run_demo
 
@@ -96,6 +128,20 @@ def main(argv=None) -> int:
     p.add_argument("--test-timeout", type=float, default=5.0, help="seconds per hidden test")
     p.set_defaults(run=_autograde)
 
+    p = sub.add_parser("export", help="the grade sheet under the course policy: CSV, XLSX or Canvas CSV")
+    p.add_argument("--course", required=True)
+    p.add_argument("--format", choices=("csv", "xlsx", "canvas"), required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--policy", default=None, help="policy TOML (default: COURSE/policy.toml)")
+    p.add_argument("--per-test", action="store_true", help="CSV: add a column per hidden test")
+    p.set_defaults(run=_export)
+
+    p = sub.add_parser("report", help="an HTML report with plots of grades, failures and lateness")
+    p.add_argument("--course", required=True)
+    p.add_argument("--out", default=None, help="folder for report.html (default: COURSE/report)")
+    p.add_argument("--policy", default=None)
+    p.set_defaults(run=_report)
+
     p = sub.add_parser("demo", help="build, submit, collect and grade a demo course")
     p.add_argument("--dir", default="demo-course", help="course directory (replaced)")
     p.add_argument("--students", type=int, default=32)
@@ -124,8 +170,11 @@ def main(argv=None) -> int:
 
         from .build import TemplateError
         from .course import CourseError
+        from .imports import ImportProblems
+        from .policy import PolicyError
 
-        if isinstance(exc, (TemplateError, CourseError, FileNotFoundError, SandboxUnavailable, UnknownAssignment)):
+        if isinstance(exc, (TemplateError, CourseError, FileNotFoundError, SandboxUnavailable, UnknownAssignment,
+                            PolicyError, ImportProblems)):
             print(f"dlgrade: {exc}", file=sys.stderr)
             return 2
         raise

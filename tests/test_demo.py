@@ -1,16 +1,18 @@
-"""The demo course end to end on a small cohort: the grade sheet shows the expected spread."""
+"""The demo course end to end on a small cohort: autograde spread, policy sheets, report."""
+import csv
 import json
 
 import pandas as pd
 
 from grading.demo import run_demo
+from grading.export import read_grades_csv
 from grading.gradebook import CourseGradebook
 
 
-def test_demo_grades_a_small_cohort_into_the_gradebook_and_a_sheet(tmp_path):
-    sheet = run_demo(tmp_path / "course", size=10, workers=2, timeout=60, quiet=True)
-    table = pd.read_csv(sheet).set_index("student")
-    cohort = {p["student"]: p for p in json.loads((tmp_path / "course" / "cohort.json").read_text())}
+def test_demo_grades_a_small_cohort_into_the_gradebook_sheets_and_report(tmp_path):
+    course_dir = run_demo(tmp_path / "course", size=10, workers=2, timeout=60, quiet=True)
+    table = pd.read_csv(course_dir / "autograde_a1_mlp.csv").set_index("student")
+    cohort = {p["student"]: p for p in json.loads((course_dir / "cohort.json").read_text())}
     assert set(table.index) == set(cohort)
 
     kinds = {sid: p["kind"] for sid, p in cohort.items()}
@@ -31,6 +33,20 @@ def test_demo_grades_a_small_cohort_into_the_gradebook_and_a_sheet(tmp_path):
     assert (table.drop(index=late)["late_hours"] == 0).all()
 
     # The sheet reads back what the gradebook holds, per grade cell.
-    gradebook = CourseGradebook(f"sqlite:///{tmp_path / 'course' / 'gradebook.db'}", "dl101")
+    gradebook = CourseGradebook(f"sqlite:///{course_dir / 'gradebook.db'}", "dlf")
     scores = {s.student: s.score for s in gradebook.assignment_scores("a1_mlp")}
     assert scores == table["score"].to_dict()
+
+    # Course A's policy: 27.5 h late with 15 min grace = 2 started days at 1 point each.
+    grades = read_grades_csv(course_dir / "grades.csv").set_index("student")
+    assert grades.loc[late[0], "a1_mlp_penalty"] == 2 and grades.loc[late[0], "a1_mlp_score"] == 8
+    assert grades.loc[late[0], "a1_mlp_status"] == "late"
+    assert any(":" in c for c in grades.columns), "per-test columns"
+    assert set(grades.index) == set(cohort)
+    assert (course_dir / "grades.xlsx").stat().st_size > 0
+    with open(course_dir / "canvas.csv", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    assert rows[1][0].strip() == "Points Possible" and len(rows) == 2 + len(cohort)
+    report = (course_dir / "report" / "report.html").read_text()
+    assert report.count("<img") >= 3

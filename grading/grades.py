@@ -1,0 +1,36 @@
+"""A course's grade table from its files: policy.toml, roster.csv, and, when present, teams.csv,
+extensions.csv and exam.csv, with the scores read from the gradebook at computation time."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .compute import GradeTable, compute_grades, scores_from_gradebook
+from .course import Course, CourseError
+from .gradebook import CourseGradebook
+from .imports import read_exam_scores, read_extensions, read_roster, read_teams
+from .policy import Policy, load_policy
+
+POLICY, ROSTER, TEAMS, EXTENSIONS, EXAM = "policy.toml", "roster.csv", "teams.csv", "extensions.csv", "exam.csv"
+
+
+def course_policy(course: Course, policy_file: str | Path | None = None) -> Policy:
+    path = Path(policy_file) if policy_file else course.root / POLICY
+    if not path.is_file():
+        raise CourseError(f"no course policy at {path}: copy one of courses/*.toml there and edit it, "
+                          "or pass --policy FILE")
+    return load_policy(path)
+
+
+def course_grade_table(course: Course, policy_file: str | Path | None = None) -> GradeTable:
+    policy = course_policy(course, policy_file)
+    roster_file = course.root / ROSTER
+    if not roster_file.is_file():
+        raise CourseError(f"no roster at {roster_file}: a CSV with id, first_name, last_name "
+                          "(and email, lms_id, section)")
+    roster = read_roster(roster_file)
+    optional = lambda name: (course.root / name) if (course.root / name).is_file() else None
+    teams = read_teams(optional(TEAMS), roster, policy) if optional(TEAMS) else None
+    extensions = read_extensions(optional(EXTENSIONS), roster, policy) if optional(EXTENSIONS) else None
+    exams = read_exam_scores(optional(EXAM), roster, policy) if optional(EXAM) else None
+    scores = scores_from_gradebook(CourseGradebook(course.db_url, course.course_id), policy)
+    return compute_grades(policy, scores, roster, exams, extensions, teams)
