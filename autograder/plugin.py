@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import sys
 import time
-import traceback
 import types
 from typing import Callable, Iterator
 
@@ -35,30 +33,12 @@ class TestTimeout(BaseException):
     __test__ = False
 
 
-def run_cells(cells: list[str], name: str = "submission",
-              cell_timeout: float = 20.0) -> tuple[types.ModuleType, list[str]]:
-    """Execute the student's cells in one fresh module, each on its own, as a kernel would.
+def run_cells(cells: list[str], cell_timeout: float = 20.0) -> tuple[types.ModuleType, list[str]]:
+    """Execute the student's cells in this process, exactly as the sandbox host does."""
+    from .sandbox.host import Host
 
-    A cell that raises, calls sys.exit or runs past ``cell_timeout`` is reported and the next cell
-    still runs, so one broken cell costs only what depends on it.
-    """
-    module = types.ModuleType(name)
-    sys.modules[name] = module
-    problems = []
-    for number, source in enumerate(cells, start=1):
-        try:
-            with time_limit(cell_timeout):
-                exec(compile(source, f"<cell {number}>", "exec"), module.__dict__)
-        except SystemExit:
-            problems.append(f"cell {number} called sys.exit(); the cells after it were still run")
-        except TestTimeout:
-            problems.append(f"cell {number} was stopped after {cell_timeout:g} s (an endless loop, "
-                            "or training left running?); the cells after it were still run")
-        except BaseException as exc:  # noqa: BLE001 - any failure of student code is reported, never fatal
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
-            where = f" (line {frame.lineno})" if frame.filename == f"<cell {number}>" else ""
-            problems.append(f"cell {number} raised {type(exc).__name__}: {exc}{where}")
-    return module, problems
+    host = Host()
+    return host.module, host.load(cells, cell_timeout)
 
 
 @contextlib.contextmanager
