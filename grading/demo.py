@@ -5,7 +5,7 @@ import csv
 import json
 import random
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from tqdm import tqdm

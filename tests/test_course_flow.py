@@ -1,5 +1,4 @@
 """nbgrader's real flow: release, fetch and submit as a student, collect; then grade into the gradebook."""
-import nbformat
 
 from autograder.runner import grade_notebook
 from grading.cohort import Persona, answer_notebook

@@ -13,7 +13,7 @@ from autograder.student import StudentError
 
 REPO = Path(__file__).resolve().parents[1]
 
-PROBE = f'''
+PROBE = '''
 import os, socket, resource
 
 def visible(paths):

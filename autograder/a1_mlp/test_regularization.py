@@ -1,7 +1,6 @@
 """Hidden tests of grade cell `test_regularization` (0.5 points): L1, L2 (with ½) and elastic-net penalties."""
 import numpy as np
 import pytest
-import torch
 
 from autograder import checks
 
