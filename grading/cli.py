@@ -104,6 +104,19 @@ def _build(args) -> int:
     return 0
 
 
+def _release(args) -> int:
+    from .course import Course
+
+    course = Course.open(args.course)
+    if course.is_released(args.assignment) and not args.force:
+        print(f"{args.assignment} is already released in {course.exchange} (--force releases it again)")
+        return 0
+    course.generate(args.assignment)
+    course.release(args.assignment, force=args.force)
+    print(f"released {args.assignment} to {course.exchange / course.course_id / 'outbound' / args.assignment}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="dlgrade", description="Autograde deep-learning assignments.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +166,13 @@ def main(argv=None) -> int:
     p.add_argument("assignment")
     p.add_argument("--course", required=True)
     p.set_defaults(run=_build)
+
+    p = sub.add_parser("release", help="build an assignment from reference/, generate the student version "
+                                          "and release it to the course's exchange (nbgrader)")
+    p.add_argument("assignment")
+    p.add_argument("--course", required=True, help="course directory (holds nbgrader_config.py)")
+    p.add_argument("--force", action="store_true", help="release again even if already released")
+    p.set_defaults(run=_release)
 
     for name, p in sub.choices.items():
         if name in ("grade-one", "autograde"):

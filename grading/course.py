@@ -29,11 +29,13 @@ def _ensure_tools_on_path() -> None:
 
 
 class Course:
-    def __init__(self, root: str | Path, course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None):
+    def __init__(self, root: str | Path, course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None,
+                 exchange: str | Path | None = None):
         self.root = Path(root).resolve()
         self.course_id = course_id
         self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
-        self.exchange = self.root / "exchange"
+        # Inside the course by default (one-user demos); a hub shares one outside it (hub_config/).
+        self.exchange = Path(exchange) if exchange else self.root / "exchange"
         _ensure_tools_on_path()
 
     @classmethod
@@ -48,7 +50,7 @@ class Course:
                               "run `dlgrade demo --dir DIR` to make one, or point --course at yours")
         cfg = PyFileConfigLoader(config_file.name, path=str(root)).load_config()
         course_id = cfg.CourseDirectory.get("course_id") or DEFAULT_COURSE_ID
-        return cls(root, course_id, cfg.CourseDirectory.get("db_url") or None)
+        return cls(root, course_id, cfg.CourseDirectory.get("db_url") or None, cfg.Exchange.get("root") or None)
 
     # -- configuration -------------------------------------------------------------------------
     def config(self, **extra) -> Config:
@@ -106,8 +108,12 @@ class Course:
         self._check(self._api().generate_assignment(assignment_id), f"generate_assignment {assignment_id}")
         return self.root / "release" / assignment_id
 
-    def release(self, assignment_id: str) -> None:
-        self._check(self._api().release_assignment(assignment_id), f"release_assignment {assignment_id}")
+    def is_released(self, assignment_id: str) -> bool:
+        return (self.exchange / self.course_id / "outbound" / assignment_id).is_dir()
+
+    def release(self, assignment_id: str, force: bool = False) -> None:
+        api = self._api(ExchangeReleaseAssignment={"force": True}) if force else self._api()
+        self._check(api.release_assignment(assignment_id), f"release_assignment {assignment_id}")
 
     def collect(self, assignment_id: str) -> None:
         self._check(self._api().collect(assignment_id), f"collect {assignment_id}")
