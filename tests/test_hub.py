@@ -1,0 +1,194 @@
+"""The course on a real JupyterHub: real Unix accounts, configurable-http-proxy, nbgrader's exchange,
+the formgrader service and dlgrade in a staff terminal. Needs root (it creates and removes the
+accounts) and the runtime that `make test` installs (hub_config/provision.py)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograder.variants import a1_mlp as catalogue
+from grading.cohort import answer_code
+from hub_config.provision import provision, remove
+from hub_config.settings import load
+from hub_config.trial import start_hub, stop_hub, wait_ready
+from hubclient import Session
+
+pytestmark = [
+    pytest.mark.xdist_group("hub"),  # one hub, one set of accounts: every test here on one worker
+    pytest.mark.skipif(os.geteuid() != 0, reason="the hub tests create Unix accounts: run them as root"),
+]
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts" / "hub"
+COURSE, ASSIGNMENT = "dlt", "a1_mlp"
+INSTRUCTOR, TA, CORRECT, BUGGY, BROWSER = "dlt-ins", "dlt-ta", "dlt-s1", "dlt-s2", "dlt-s3"
+BUG = "linear_dW_transposed"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def hub():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = Path(tempfile.mkdtemp(prefix="dlgrade-hub-", dir="/tmp"))
+    os.chmod(base, 0o755)  # the accounts must reach their homes below it
+    template = (REPO / "hub_config" / "course.toml").read_text()
+    replacements = {'id = "dlf"': f'id = "{COURSE}"', 'root = "/srv/dlgrade"': f'root = "{base / "deploy"}"',
+                    'instructors = ["instructor"]': f'instructors = ["{INSTRUCTOR}"]', 'tas = ["ta"]': f'tas = ["{TA}"]',
+                    'students = ["student1", "student2", "student3"]': f'students = ["{CORRECT}", "{BUGGY}", "{BROWSER}"]'}
+    for key in ("port", "hub_api_port", "proxy_api_port", "formgrader_port"):
+        line = next(line for line in template.splitlines() if line.startswith(f"{key} ="))
+        replacements[line] = f"{key} = {_free_port()}"
+    for old, new in replacements.items():
+        assert old in template, old
+        template = template.replace(old, new)
+    (base / "course.toml").write_text(template)
+    s = load(base / "course.toml")
+    remove(s)  # accounts a crashed earlier run may have left
+    provision(s)
+    process = start_hub(s, ARTIFACTS / "jupyterhub.log")
+    try:
+        wait_ready(s, process)
+        yield s
+    finally:
+        stop_hub(s, process)
+        remove(s)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _login(s, name: str, start: bool = True) -> Session:
+    session = Session(s.hub_url, name, s.trial_password)
+    if start:
+        session.start_server()
+    return session
+
+
+def _answer(session: Session, overrides: dict[str, str]) -> None:
+    path = f"{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # nbgrader fetches into COURSE/ASSIGNMENT
+    nb = session.read_notebook(f"user/{session.name}", path)
+    for cell in nb["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("solution_"):
+            cell["source"] = answer_code(grade_id.removeprefix("solution_"), overrides)
+    session.write_notebook(f"user/{session.name}", path, nb)
+
+
+def _action(session: Session, action: str) -> list[dict]:
+    r = session.server("POST", f"assignments/{action}", data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+    r.raise_for_status()
+    reply = r.json()
+    assert reply["success"], reply
+    return reply["value"]
+
+
+def test_only_staff_reach_the_formgrader(hub):
+    staff = _login(hub, TA, start=False)
+    student = _login(hub, CORRECT, start=False)
+    r = staff.call(f"services/{COURSE}", "GET", "formgrader/api/assignments")
+    assert r.status_code == 200 and [a["name"] for a in r.json()] == [ASSIGNMENT]
+    assert student.call(f"services/{COURSE}", "GET", "formgrader/api/assignments").status_code == 403
+    assert student.hub("GET", f"users/{CORRECT}").json()["groups"] == [f"nbgrader-{COURSE}"]
+
+
+def test_release_fetch_submit_collect_autograde_feedback_export(hub):
+    students = {CORRECT: {}, BUGGY: dict(catalogue.BUGGY[BUG].overrides)}
+    sessions = {name: _login(hub, name) for name in students}
+    for name, overrides in students.items():
+        listed = sessions[name].server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
+        assert [(a["assignment_id"], a["status"]) for a in listed] == [(ASSIGNMENT, "released")]
+        _action(sessions[name], "fetch")
+        _answer(sessions[name], overrides)
+        after = _action(sessions[name], "submit")
+        assert any(a["status"] == "submitted" and a["student_id"] == name for a in after)
+
+    # The TA works through the formgrader service, which runs as the course's grader account.
+    ta = _login(hub, TA, start=False)
+    r = ta.call(f"services/{COURSE}", "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect")
+    assert r.status_code == 200 and r.json()["success"], r.text
+    assert all(f"Collecting submission: {name} {ASSIGNMENT}" in r.json()["log"] for name in students)
+    terminal = ta.terminal(f"services/{COURSE}")
+    status, out = terminal.run(f"dlgrade autograde {ASSIGNMENT} --course . --json", timeout=600)
+    assert status == 0, out
+    summary = json.loads(out[out.index("{"):out.rindex("}") + 1])
+    assert summary["graded"] == 2 and sorted(summary["scores"]) == sorted(students) and not summary["errors"]
+    assert summary["scores"][CORRECT] == 10 and summary["scores"][BUGGY] < 10
+    status, out = terminal.run(f"nbgrader release_feedback {ASSIGNMENT}")
+    assert status == 0 and out.count("Feedback released") == 2, out
+    status, out = terminal.run("dlgrade export --course . --format csv --out grades.csv")
+    assert status == 0, out
+    terminal.close()
+    r = ta.call(f"services/{COURSE}", "GET", "api/contents/grades.csv", params={"type": "file", "format": "text"})
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO(r.json()["content"]))}
+    assert float(rows[CORRECT]["a1_mlp_raw"]) == 10
+    assert 0 < float(rows[BUGGY]["a1_mlp_raw"]) < 10
+    assert rows[CORRECT]["a1_mlp_status"] == rows[BUGGY]["a1_mlp_status"] == "graded"
+
+    # Each student fetches their own feedback, which names their bug but shows no hidden test.
+    for name in students:
+        state = _action(sessions[name], "fetch_feedback")
+        mine = next(a for a in state if a["status"] == "submitted")["submissions"][-1]
+        assert mine["student_id"] == name and mine["has_local_feedback"]
+        folder = sessions[name].server("GET", f"api/contents/{mine['local_feedback_path']}").json()
+        pages = [c["path"] for c in folder["content"] if c["name"].endswith(".html")]
+        assert len(pages) == 1
+        html = sessions[name].server("GET", f"api/contents/{pages[0]}", params={"format": "text"}).json()["content"]
+        other = next(o for o in students if o != name)
+        assert f"<b>{name}</b>" in html and f"<b>{other}</b>" not in html
+        for secret in ("def test_", "import torch", "check_array", "torch.", "reference"):
+            assert secret not in html, f"{secret!r} leaked into {name}'s feedback"
+    buggy_html = sessions[BUGGY].server("GET", f"api/contents/{pages[0]}", params={"format": "text"}).json()["content"]
+    assert "transpose" in buggy_html.lower(), "the buggy student's feedback should name the likely mistake"
+
+
+def _probe(user: str, s, paths: list[Path]) -> dict[str, str]:
+    """What ``user`` gets when listing (folders) or reading (files) each path: ok or denied."""
+    script = ("import json, os, sys\nout = {}\nfor p in sys.argv[1:]:\n"
+              "    try:\n        os.listdir(p) if os.path.isdir(p) else open(p, 'rb').read(1)\n        out[p] = 'ok'\n"
+              "    except PermissionError:\n        out[p] = 'denied'\n"
+              "    except FileNotFoundError:\n        out[p] = 'missing'\nprint(json.dumps(out))\n")
+    done = subprocess.run(["runuser", "-u", user, "--", str(s.env / "bin" / "python"), "-c", script,
+                           *map(str, paths)], capture_output=True, text=True, check=True, cwd="/")
+    return json.loads(done.stdout)
+
+
+def test_unix_permissions_keep_students_out_and_let_staff_in(hub):
+    s = hub
+    grader = next((s.staff_code / "autograder" / ASSIGNMENT).glob("test_*.py"))
+    secret = {
+        "course directory": s.course_dir,
+        "gradebook": s.course_dir / "gradebook.db",
+        "collected submissions": s.course_dir / "submitted",
+        "hidden grader": grader,
+        "reference solution": s.staff_code / "reference" / "layers.py",
+        "staff dlgrade": s.staff_bin / "dlgrade",
+        "hub database": s.hub_state / "jupyterhub.sqlite",
+    }
+    others_work = {
+        "another student's home": s.homes / CORRECT,
+        "another student's notebook": s.homes / CORRECT / COURSE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+        "everyone's submissions": s.exchange / COURSE / "inbound",
+        "everyone's feedback": s.exchange / COURSE / "feedback",
+    }
+    for path in [*secret.values(), *others_work.values()]:
+        assert path.exists(), f"{path} should exist after the course ran (as root we see it)"
+    as_student = _probe(BUGGY, s, [*secret.values(), *others_work.values(), s.exchange / COURSE / "outbound"])
+    for what, path in {**secret, **others_work}.items():
+        assert as_student[str(path)] == "denied", f"a student can read the {what} ({path})"
+    assert as_student[str(s.exchange / COURSE / "outbound")] == "ok", "students must see released assignments"
+
+    as_ta = _probe(TA, s, list(secret.values())[:6])
+    for what, path in list(secret.items())[:6]:
+        assert as_ta[str(path)] == "ok", f"a TA cannot read the {what} ({path})"
+    assert _probe(TA, s, [s.homes / CORRECT])[str(s.homes / CORRECT)] == "denied"  # homes stay private
