@@ -1,11 +1,12 @@
 # The two commands a newcomer needs: `make demo` and `make test`. Both set up .venv if missing.
+# `sudo make hub` starts a trial JupyterHub for the course (hub_config/).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup clean
+.PHONY: demo test setup hub clean
 
 setup: $(STAMP)
 
@@ -13,6 +14,10 @@ $(STAMP): pyproject.toml
 	@# The sandbox: bubblewrap (Debian package). Installed here when we may; otherwise say how.
 	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null); } \
 		|| { echo "dlgrade needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; }
+	@# The hub tests: Debian's Chromium for the browser test, npm for configurable-http-proxy.
+	@if [ "$$(id -u)" = 0 ]; then missing=""; command -v chromium >/dev/null || missing="chromium"; \
+		command -v npm >/dev/null || missing="$$missing npm"; \
+		[ -z "$$missing" ] || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch first, pinned: its CPU wheel lies on these machines; a range would pull a CUDA build.
@@ -25,7 +30,11 @@ demo: $(STAMP)
 	$(VENV)/bin/dlgrade demo --dir demo-course
 
 test: $(STAMP)
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m pytest -n 2 --dist loadgroup -q $(PYTEST_ARGS)
+
+hub: $(STAMP)
+	@[ "$$(id -u)" = 0 ] || { echo "make hub creates Unix accounts for the course: run it as root (sudo make hub)"; exit 1; }
+	$(PY) hub_config/trial.py
 
 clean:
 	rm -rf demo-course test-artifacts

@@ -188,6 +188,7 @@ def write_jupyter_configs(s: HubSettings) -> None:
             server["terminado_settings"] = {"shell_command": ["/bin/bash"]}
         (folder / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": server}, indent=1))
         hidden = STUDENT_HIDDEN_LAB if role == "student" else ("@jupyter/nbgrader:formgrader",) if role == "staff" else ()
+        hidden += ("@jupyterlab/apputils-extension:announcements",)  # no news pop-up, no calls out
         (folder / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {name: True for name in hidden}}, indent=1))
         _chown_tree(folder, "root", "root", 0o755, 0o644)

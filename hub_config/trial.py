@@ -74,6 +74,10 @@ def login_help(s: HubSettings) -> str:
     ])
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="provision and start a trial hub")
     parser.add_argument("--settings", default=None)
@@ -88,11 +92,17 @@ def main(argv=None) -> int:
         print(f"hub: {err}", file=sys.stderr)
         return 2
     print("\n" + login_help(s) + "\n", flush=True)
+    # Ctrl-C or a plain kill stops the hub cleanly, even when started from a script that ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         hub.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        print("[hub] stopping the hub and every user server", flush=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the clean-up short
+            signal.signal(sig, signal.SIG_IGN)
         stop_hub(s, hub)
     return 0
 

@@ -192,3 +192,66 @@ def test_unix_permissions_keep_students_out_and_let_staff_in(hub):
     for what, path in list(secret.items())[:6]:
         assert as_ta[str(path)] == "ok", f"a TA cannot read the {what} ({path})"
     assert _probe(TA, s, [s.homes / CORRECT])[str(s.homes / CORRECT)] == "denied"  # homes stay private
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"]
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make test installs it as root)")
+def test_student_path_in_jupyterlab_in_a_real_browser(hub):
+    """Log in, open the assignment list, fetch, open the notebook, submit; a screenshot at each step."""
+    from playwright.sync_api import sync_playwright
+
+    shots = []
+
+    def shot(page, name):
+        path = ARTIFACTS / f"browser-{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path))
+        shots.append(path)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.set_default_timeout(60_000)
+            page.goto(f"{hub.hub_url}/hub/login")
+            page.fill("#username_input", BROWSER)
+            page.fill("#password_input", hub.trial_password)
+            shot(page, "login")
+            page.click("#login_submit")
+            page.wait_for_selector(".jp-LabShell", timeout=120_000)
+            shot(page, "jupyterlab")
+
+            page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+            labels = [t.strip() for t in page.locator(".lm-Menu-itemLabel").all_inner_texts() if t.strip()]
+            assert labels == ["Assignment List"], f"a student's Nbgrader menu should hold only the list: {labels}"
+            page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click()
+            released = page.locator("#released_assignments_list .list_item", has_text=ASSIGNMENT)
+            released.wait_for()
+            shot(page, "assignment-list")
+
+            released.locator("button", has_text="Fetch").click()
+            fetched = page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT).first
+            fetched.wait_for()
+            fetched.locator(".assignment-notebooks-link").click()
+            shot(page, "fetched")
+            page.locator(f"#nbgrader-{COURSE}-{ASSIGNMENT} a", has_text=ASSIGNMENT).click()
+            page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for()
+            page.wait_for_timeout(1500)  # let the notebook render its markdown before the picture
+            shot(page, "notebook")
+            assert page.locator(".jp-NotebookPanel .jp-Cell").count() > 10
+
+            page.locator(".lm-TabBar-tabLabel", has_text="Assignments").click()
+            page.locator("#fetched_assignments_list button", has_text="Submit").click()
+            submitted = page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT).first
+            submitted.wait_for()
+            shot(page, "submitted")
+        finally:
+            browser.close()
+    inbound = [p.name for p in (hub.exchange / COURSE / "inbound").iterdir()]
+    assert any(name.startswith(f"{BROWSER}+{ASSIGNMENT}+") for name in inbound), inbound
+    assert [p.name for p in shots] == ["browser-01-login.png", "browser-02-jupyterlab.png",
+                                       "browser-03-assignment-list.png", "browser-04-fetched.png",
+                                       "browser-05-notebook.png", "browser-06-submitted.png"]
