@@ -94,8 +94,16 @@ def ensure_runtime(s: HubSettings) -> None:
 
 # -- accounts ----------------------------------------------------------------------------------
 def _exists(user: str) -> bool:
+    return _known(pwd.getpwnam, user)
+
+
+def _group_exists(name: str) -> bool:
+    return _known(grp.getgrnam, name)
+
+
+def _known(lookup, name: str) -> bool:
     try:
-        pwd.getpwnam(user)
+        lookup(name)
         return True
     except KeyError:
         return False
@@ -113,14 +121,6 @@ def ensure_accounts(s: HubSettings) -> None:
         os.chmod(home, 0o700)  # nobody reads anyone else's work
     for user in (s.grader_account, *s.staff):
         run(["usermod", "--append", "--groups", s.staff_unix_group, user])
-
-
-def _group_exists(name: str) -> bool:
-    try:
-        grp.getgrnam(name)
-        return True
-    except KeyError:
-        return False
 
 
 # -- directories, code and configuration ------------------------------------------------------
