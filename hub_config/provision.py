@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -118,6 +119,11 @@ def ensure_accounts(s: HubSettings) -> None:
         home = s.homes / user
         if not _exists(user):
             run(["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash", "--user-group", user])
+        elif pwd.getpwnam(user).pw_dir != str(home):  # an account kept from another deployment
+            run(["usermod", "--home", str(home), user])
+        if not home.is_dir():
+            home.mkdir()
+            os.chown(home, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
         os.chmod(home, 0o700)  # nobody reads anyone else's work
     for user in (s.grader_account, *s.staff):
         run(["usermod", "--append", "--groups", s.staff_unix_group, user])
@@ -252,12 +258,24 @@ def provision(s: HubSettings) -> None:
     say(f"course {s.course_id} ready in {s.course_dir}")
 
 
+def _kill_all_of(user: str, timeout: float = 10) -> None:
+    """SIGKILL every process of ``user`` and wait until they are gone (userdel refuses before)."""
+    deadline = time.monotonic() + timeout
+    while subprocess.run(["pgrep", "-u", user], capture_output=True).returncode == 0:
+        if time.monotonic() > deadline:
+            raise ProvisionError(f"processes of {user} survive SIGKILL; remove the account by hand")
+        subprocess.run(["pkill", "-KILL", "-u", user], check=False)
+        time.sleep(0.1)
+
+
 def remove(s: HubSettings) -> None:
     """Undo ``provision``: the accounts, their homes and ``root``; the shared runtime stays."""
     for user in (*s.people, s.grader_account):
         if _exists(user):
-            subprocess.run(["pkill", "-KILL", "-u", user], check=False)
-            subprocess.run(["userdel", "--remove", user], check=False, stderr=subprocess.DEVNULL)
+            _kill_all_of(user)
+            done = subprocess.run(["userdel", "--remove", user], check=False, capture_output=True, text=True)
+            if _exists(user):
+                raise ProvisionError(f"could not remove account {user}: {done.stderr.strip()}")
     if _group_exists(s.staff_unix_group):
         run(["groupdel", s.staff_unix_group])
     shutil.rmtree(s.root, ignore_errors=True)

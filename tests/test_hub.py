@@ -39,7 +39,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests between these on the same worker, which
+# would tear a module-scoped hub down and build it again.
+@pytest.fixture(scope="session")
 def hub():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="dlgrade-hub-", dir="/tmp"))
