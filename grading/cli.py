@@ -112,6 +112,13 @@ def _release(args) -> int:
         print(f"{args.assignment} is already released in {course.exchange} (--force releases it again)")
         return 0
     course.generate(args.assignment)
+    policy_file = course.root / "policy.toml"
+    if policy_file.is_file():  # show the policy's deadline in nbgrader's formgrader too
+        from .policy import load_policy
+
+        policy = load_policy(policy_file)
+        if any(a.id == args.assignment for a in policy.assignments):
+            course.set_due_date(args.assignment, policy.assignment(args.assignment).due)
     course.release(args.assignment, force=args.force)
     print(f"released {args.assignment} to {course.exchange / course.course_id / 'outbound' / args.assignment}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from datetime import timezone
 from pathlib import Path
 
 from traitlets.config import Config
@@ -107,6 +108,14 @@ class Course:
         write_source_notebook(assignment_id, self.root)
         self._check(self._api().generate_assignment(assignment_id), f"generate_assignment {assignment_id}")
         return self.root / "release" / assignment_id
+
+    def set_due_date(self, assignment_id: str, due) -> None:
+        """nbgrader's due date (shown in the formgrader); dlgrade's lateness comes from the policy."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.db_url, course_id=self.course_id) as gb:
+            utc = due.astimezone(timezone.utc) if due.tzinfo else due  # nbgrader keeps naive UTC
+            gb.update_or_create_assignment(assignment_id, duedate=utc.replace(tzinfo=None))
 
     def is_released(self, assignment_id: str) -> bool:
         return (self.exchange / self.course_id / "outbound" / assignment_id).is_dir()

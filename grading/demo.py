@@ -5,7 +5,7 @@ import csv
 import json
 import random
 import shutil
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from tqdm import tqdm
@@ -74,7 +74,7 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False) -> 
     say(f"[1/5] building {ASSIGNMENT} from reference/ and releasing it (nbgrader generate + release)")
     course.generate(ASSIGNMENT)
     gradebook = CourseGradebook(course.db_url, course.course_id)
-    _set_due_date(course, DUE)
+    course.set_due_date(ASSIGNMENT, DUE)
     course.release(ASSIGNMENT)
 
     cohort = make_cohort(size)
@@ -116,13 +116,6 @@ def write_roster_and_exam(course_dir: Path, students: list[str], seed: int = 11)
         out.writerow(["student", "total"])
         for student in students:
             out.writerow([student, rng.randint(25, 100)])
-
-
-def _set_due_date(course: Course, due: datetime) -> None:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(course.db_url, course_id=course.course_id) as gb:
-        gb.update_or_create_assignment(ASSIGNMENT, duedate=due.replace(tzinfo=None))
 
 
 def _backdate_submissions(course: Course, late_hours: dict[str, float]) -> None:

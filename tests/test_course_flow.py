@@ -1,5 +1,7 @@
 """nbgrader's real flow: release, fetch and submit as a student, collect; then grade into the gradebook."""
 
+from pathlib import Path
+
 from autograder.runner import grade_notebook
 from grading.cohort import Persona, answer_notebook
 from grading.course import Course
@@ -34,3 +36,23 @@ def test_release_fetch_submit_collect_grade_and_manual_override(tmp_path):
         gb.db.commit()
     gradebook.record(result)
     assert gradebook.submission_scores("a1_mlp", "ada").score == 9.25
+
+
+def test_dlgrade_release_uses_the_exchange_and_deadline_of_the_course(tmp_path, capsys):
+    import shutil
+    from datetime import datetime
+
+    from nbgrader.api import Gradebook
+
+    from grading.cli import main
+
+    exchange = tmp_path / "shared-exchange"  # outside the course, as on a hub
+    Course(tmp_path / "course", "dlf", exchange=exchange).setup()
+    shutil.copy(Path(__file__).resolve().parents[1] / "courses" / "course_a.toml", tmp_path / "course" / "policy.toml")
+    assert main(["release", "a1_mlp", "--course", str(tmp_path / "course")]) == 0
+    assert (exchange / "dlf" / "outbound" / "a1_mlp" / "a1_mlp.ipynb").is_file()
+    assert not (tmp_path / "course" / "exchange").exists()
+    with Gradebook(f"sqlite:///{tmp_path / 'course' / 'gradebook.db'}", course_id="dlf") as gb:
+        assert gb.find_assignment("a1_mlp").duedate == datetime(2026, 11, 13, 22, 59)  # 23:59 at +01:00, in UTC
+    assert main(["release", "a1_mlp", "--course", str(tmp_path / "course")]) == 0
+    assert "already released" in capsys.readouterr().out
