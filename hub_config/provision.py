@@ -256,6 +256,15 @@ def provision(s: HubSettings) -> None:
     write_jupyter_configs(s)
     setup_course(s)
     say(f"course {s.course_id} ready in {s.course_dir}")
+    if _world_readable(REPO / "autograder"):
+        say(f"warning: {REPO} (this checkout, hidden graders included) is readable by every account; the hub "
+            f"uses the staff-only copy, so close this one: chmod o-rwx {REPO}")
+
+
+def _world_readable(path: Path) -> bool:
+    """Could any account list ``path``: every folder on the way searchable, the last readable too."""
+    chain = [*reversed(path.parents), path]
+    return all(os.stat(p).st_mode & 0o001 for p in chain) and bool(os.stat(path).st_mode & 0o004)
 
 
 def _kill_all_of(user: str, timeout: float = 10) -> None:
