@@ -189,9 +189,8 @@ def write_jupyter_configs(s: HubSettings) -> None:
             _nbgrader_config(s, course_root=role != "student", hub_courses=role != "formgrader"))
         extensions = {f"nbgrader.server_extensions.{name}": on.get(name, True)
                       for name in ("formgrader", "course_list", "assignment_list", "validate_assignment")}
-        server = {"jpserver_extensions": extensions}
-        if role != "student":  # a non-login shell keeps the PATH that puts `dlgrade` first
-            server["terminado_settings"] = {"shell_command": ["/bin/bash"]}
+        # A non-login shell keeps the hub's PATH: the course's Python first (and `dlgrade` for staff).
+        server = {"jpserver_extensions": extensions, "terminado_settings": {"shell_command": ["/bin/bash"]}}
         (folder / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": server}, indent=1))
         hidden = STUDENT_HIDDEN_LAB if role == "student" else ("@jupyter/nbgrader:formgrader",) if role == "staff" else ()
         hidden += ("@jupyterlab/apputils-extension:announcements",)  # no news pop-up, no calls out

@@ -104,6 +104,23 @@ def test_only_staff_reach_the_formgrader(hub):
     assert student.hub("GET", f"users/{CORRECT}").json()["groups"] == [f"nbgrader-{COURSE}"]
 
 
+def test_staff_terminals_have_dlgrade_and_student_terminals_cannot_load_it(hub):
+    ta = _login(hub, TA)
+    terminal = ta.terminal(f"user/{TA}")
+    status, out = terminal.run("dlgrade autograde --help")
+    assert status == 0 and "--course" in out, out
+    terminal.close()
+    student = _login(hub, BUGGY)
+    terminal = student.terminal(f"user/{BUGGY}")
+    status, out = terminal.run("python -c 'import numpy, torch, nbgrader; print(6 * 7)'")
+    assert status == 0 and "42" in out, out  # the course's Python, not the system one
+    status, out = terminal.run(f"PYTHONPATH={hub.staff_code} python -c 'import autograder.checks'")
+    assert status == 1 and "No module named 'autograder'" in out, out  # the staff-only copy is out of reach
+    status, _ = terminal.run("command -v dlgrade")
+    assert status != 0
+    terminal.close()
+
+
 def test_release_fetch_submit_collect_autograde_feedback_export(hub):
     students = {CORRECT: {}, BUGGY: dict(catalogue.BUGGY[BUG].overrides)}
     sessions = {name: _login(hub, name) for name in students}
