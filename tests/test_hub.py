@@ -23,7 +23,7 @@ from hub_config.trial import start_hub, stop_hub, wait_ready
 from hubclient import Session
 
 pytestmark = [
-    pytest.mark.xdist_group("hub"),  # one hub, one set of accounts: every test here on one worker
+    pytest.mark.hub,  # `make test` runs these in a process of their own: `pytest -m hub`
     pytest.mark.skipif(os.geteuid() != 0, reason="the hub tests create Unix accounts: run them as root"),
 ]
 REPO = Path(__file__).resolve().parents[1]
@@ -39,10 +39,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-# Session scope: xdist may run other modules' tests between these on the same worker, which
-# would tear a module-scoped hub down and build it again.
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def hub():
+    if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        # xdist would spread these over workers, each provisioning the same accounts.
+        pytest.skip("the hub tests share one hub and its accounts: run them in one process, "
+                    "as `make test` does (pytest -m hub)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="dlgrade-hub-", dir="/tmp"))
     os.chmod(base, 0o755)  # the accounts must reach their homes below it
