@@ -61,13 +61,15 @@ def hub():
     (base / "course.toml").write_text(template)
     s = load(base / "course.toml")
     remove(s)  # accounts a crashed earlier run may have left
-    provision(s)
-    process = start_hub(s, ARTIFACTS / "jupyterhub.log")
     try:
-        wait_ready(s, process)
-        yield s
-    finally:
-        stop_hub(s, process)
+        provision(s)
+        process = start_hub(s, ARTIFACTS / "jupyterhub.log")
+        try:
+            wait_ready(s, process)
+            yield s
+        finally:
+            stop_hub(s, process)
+    finally:  # even when provisioning failed half-way
         remove(s)
         shutil.rmtree(base, ignore_errors=True)
 
