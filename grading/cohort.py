@@ -65,6 +65,14 @@ def answer_code(module: str, overrides: dict[str, str]) -> str:
     return apply_overrides(code, mine) if mine else code
 
 
+def fill_solutions(cells: list[dict], overrides: dict[str, str]) -> None:
+    """Write this student's code into every solution cell (``grade_id`` ``solution_<module>``)."""
+    for cell in cells:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("solution_"):
+            cell["source"] = answer_code(grade_id.removeprefix("solution_"), overrides)
+
+
 def answer_notebook(path, persona: Persona) -> None:
     """Turn the fetched student notebook at ``path`` into this persona's submission."""
     if persona.kind == "corrupted":
@@ -72,10 +80,7 @@ def answer_notebook(path, persona: Persona) -> None:
         return
     nb = nbformat.read(str(path), as_version=4)
     if persona.kind != "blank":
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-            if grade_id.startswith("solution_"):
-                cell.source = answer_code(grade_id.removeprefix("solution_"), persona.overrides)
+        fill_solutions(nb["cells"], persona.overrides)
     if persona.kind == "endless":
         nb.cells.append(nbformat.v4.new_code_cell("# keep training forever\nwhile True:\n    pass\n"))
     if persona.kind == "duplicated_cell":

@@ -5,9 +5,9 @@ The columns are the contract in ``GRADE_TABLE.md``. The rules, per student and s
 * Raw score: the gradebook score (manual overrides win) scaled to the slot's points.
 * Lateness: hours after due + the student's extension + grace (a submission without a timestamp
   is on time). Every started unit (day = 24 h, or hour) costs ``late.penalty`` points. When the
-  uncapped penalty exceeds ``late.cap`` the submission is "past cap": it counts 0 with
-  ``after_cap = "zero"``, or keeps the capped penalty with "keep_capped". The penalty shown is the
-  one taken, so ``score = raw - penalty`` and a score is never below 0.
+  uncapped penalty exceeds ``late.cap``: with ``after_cap = "zero"`` the submission is "past cap"
+  and counts 0; with "keep_capped" it stays "late" and loses ``late.cap``. The penalty shown is
+  the one taken, so ``score = raw - penalty`` and a score is never below 0.
 * Teams (assignments with group_size > 1): a student gets a team submission if both they and the
   submitter were members of the same team at the submission's time (``left`` ends a membership).
   Of all the submissions a student gets (their own and their teams'), the best after the student's
@@ -115,7 +115,7 @@ def compute_grades(policy: Policy, scores: Mapping[tuple[str, str], SubmissionSc
     ``excused`` holds (student, slot id)."""
     roster = list(roster)
     exams, extensions = exams or {}, extensions or {}
-    memberships = list(teams or [])
+    memberships = _TeamIndex(list(teams or []), scores)
     excused = set(excused or ())
     slot_ids = {s.id for s in policy.slots}
     for _, slot in excused:
@@ -164,19 +164,32 @@ def _slot(policy: Policy, slot: Slot, student: str, scores, extensions, membersh
     return best or SlotResult(slot.id, "", 0.0, 0.0, 0.0, 0.0, "not submitted")
 
 
-def _received(assignment: Assignment, student: str, scores, memberships) -> list[tuple[int, SubmissionScore]]:
+class _TeamIndex:
+    """Memberships by student and submissions by assignment, built once so that finding a student's
+    team submissions does not scan the whole course for every student and slot."""
+
+    def __init__(self, memberships: list[Membership], scores):
+        self.by_student: dict[str, list[Membership]] = {}
+        for m in memberships:
+            self.by_student.setdefault(m.student, []).append(m)
+        self.by_assignment: dict[str, list[tuple[str, SubmissionScore]]] = {}
+        for (aid, submitter), sub in sorted(scores.items()):
+            self.by_assignment.setdefault(aid, []).append((submitter, sub))
+
+
+def _received(assignment: Assignment, student: str, scores, teams: _TeamIndex) -> list[tuple[int, SubmissionScore]]:
     """The submissions that count for ``student``: (1, own) and (0, a teammate's) at the time."""
     found = []
     if (assignment.id, student) in scores:
         found.append((1, scores[assignment.id, student]))
     if assignment.group_size > 1:
-        mine = [m for m in memberships if m.student == student]
-        for (aid, submitter), sub in sorted(scores.items()):
-            if aid != assignment.id or submitter == student:
+        mine = teams.by_student.get(student, [])
+        for submitter, sub in teams.by_assignment.get(assignment.id, []):
+            if submitter == student:
                 continue
+            theirs = teams.by_student.get(submitter, [])
             for m in mine:
-                if m.active(sub.timestamp) and any(o.team == m.team and o.student == submitter and
-                                                   o.active(sub.timestamp) for o in memberships):
+                if m.active(sub.timestamp) and any(o.team == m.team and o.active(sub.timestamp) for o in theirs):
                     found.append((0, sub))
                     break
     return found

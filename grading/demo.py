@@ -26,8 +26,9 @@ ASSIGNMENT = "a1_mlp"
 # Course A (exam + home assignments scaled to a bonus) reads well with one assignment graded;
 # course B's weighted scheme would fail everybody until all four assignments are in.
 POLICY = Path(__file__).resolve().parents[1] / "courses" / "course_a.toml"
-DUE = load_policy(POLICY).assignment(ASSIGNMENT).due
-COURSE_ID = load_policy(POLICY).course_id
+_POLICY = load_policy(POLICY)
+DUE = _POLICY.assignment(ASSIGNMENT).due
+COURSE_ID = _POLICY.course_id
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
 

@@ -20,9 +20,9 @@ Rules the rest of dlgrade relies on:
   Slots come in the order of their first assignment in the file.
 * Late rule: lateness is measured from due + extension + grace; every started ``unit`` ("day" =
   24 h, "hour") costs ``penalty`` points of the slot. ``cap`` (points, optional) is the largest
-  penalty; a submission whose uncapped penalty exceeds the cap is "past cap" and counts 0 when
-  ``after_cap = "zero"``, or keeps the capped penalty when ``after_cap = "keep_capped"``. A
-  penalty never takes a score below 0.
+  penalty. When the uncapped penalty exceeds the cap: with ``after_cap = "zero"`` the submission
+  is "past cap" and counts 0; with ``after_cap = "keep_capped"`` it stays "late" and loses the
+  cap. A penalty never takes a score below 0.
 * Scheme "bonus" (course A): exam points are scaled to ``exam_max``; the assignments are scaled to
   ``bonus_max`` and added. Passing needs the scaled exam >= ``pass_exam_min``; with
   ``bonus_can_pass = true`` the exam plus bonus may reach it instead (default false).

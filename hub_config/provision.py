@@ -21,6 +21,7 @@ import argparse
 import csv
 import grp
 import hashlib
+import json
 import os
 import pwd
 import re
@@ -40,8 +41,14 @@ SYSTEM_PYTHON = "/usr/bin/python3.11"  # every user must be able to run it (pyen
 HUB_PACKAGES = ["jupyterhub==6.1.1", "jupyterhub-idle-culler==2.0.0", "jupyterlab>=4.2,<5"]
 PROXY_PACKAGE = "configurable-http-proxy@5.3.0"
 STAFF_CODE = ("autograder", "reference", "grading", "assignments", "courses", "hub_config", "pyproject.toml")
-STUDENT_HIDDEN_LAB = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                      "@jupyter/nbgrader:course-list")
+# Per role: nbgrader's server extensions switched off, and lab plugins hidden (the news pop-up for all).
+ROLES = {
+    "student": (("formgrader", "course_list"),
+                ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list")),
+    "staff": (("formgrader",), ("@jupyter/nbgrader:formgrader",)),  # staff use the formgrader service
+    "formgrader": ((), ()),
+}
+NBGRADER_EXTENSIONS = ("formgrader", "course_list", "assignment_list", "validate_assignment")
 
 
 class ProvisionError(Exception):
@@ -177,22 +184,15 @@ def _nbgrader_config(s: HubSettings, course_root: bool, hub_courses: bool = True
 
 
 def write_jupyter_configs(s: HubSettings) -> None:
-    import json
-
-    switches = {"student": {"formgrader": False, "course_list": False},
-                "staff": {"formgrader": False, "course_list": True},
-                "formgrader": {"formgrader": True, "course_list": True}}
-    for role, on in switches.items():
+    for role, (off, hidden) in ROLES.items():
         folder = s.jupyter_config(role)
         (folder / "labconfig").mkdir(parents=True, exist_ok=True)
         (folder / "nbgrader_config.py").write_text(
             _nbgrader_config(s, course_root=role != "student", hub_courses=role != "formgrader"))
-        extensions = {f"nbgrader.server_extensions.{name}": on.get(name, True)
-                      for name in ("formgrader", "course_list", "assignment_list", "validate_assignment")}
+        extensions = {f"nbgrader.server_extensions.{name}": name not in off for name in NBGRADER_EXTENSIONS}
         # A non-login shell keeps the hub's PATH: the course's Python first (and `dlgrade` for staff).
         server = {"jpserver_extensions": extensions, "terminado_settings": {"shell_command": ["/bin/bash"]}}
         (folder / "jupyter_server_config.json").write_text(json.dumps({"ServerApp": server}, indent=1))
-        hidden = STUDENT_HIDDEN_LAB if role == "student" else ("@jupyter/nbgrader:formgrader",) if role == "staff" else ()
         hidden += ("@jupyterlab/apputils-extension:announcements",)  # no news pop-up, no calls out
         (folder / "labconfig" / "page_config.json").write_text(json.dumps(
             {"disabledExtensions": {name: True for name in hidden}}, indent=1))
@@ -215,8 +215,8 @@ def trial_policy(s: HubSettings) -> str:
     """Course A's policy as a starting point, its deadlines moved so the first is two weeks away;
     the instructor edits ``policy.toml`` in the course directory from there."""
     text = (REPO / "courses" / "course_a.toml").read_text(encoding="utf-8")
-    dues = [datetime.fromisoformat(m) for m in re.findall(r"^due = (\S+)", text, flags=re.M)]
-    shift = (datetime.now(timezone.utc) + timedelta(days=14) - min(dues)).days * timedelta(days=1) if dues else None
+    first = min(datetime.fromisoformat(m) for m in re.findall(r"^due = (\S+)", text, flags=re.M))
+    shift = timedelta(days=(datetime.now(timezone.utc) + timedelta(days=14) - first).days)  # whole days
     text = re.sub(r"^due = (\S+)", lambda m: f"due = {(datetime.fromisoformat(m[1]) + shift).isoformat()}",
                   text, flags=re.M)
     return re.sub(r'^id = "[^"]*"', f'id = "{s.course_id}"', text, count=1, flags=re.M)

@@ -23,11 +23,12 @@ from hub_config.settings import ENV_VAR, HubSettings, SettingsError, load  # noq
 def start_hub(s: HubSettings, log_path: Path | None = None) -> subprocess.Popen:
     """JupyterHub (and its proxy and services) in a process group of its own."""
     env = dict(os.environ, **{ENV_VAR: str(s.source)})
-    out = open(log_path, "ab") if log_path else None
-    return subprocess.Popen([str(s.env / "bin" / "jupyterhub"), "-f",
-                             str(s.staff_code / "hub_config" / "jupyterhub_config.py")],
-                            cwd=s.hub_state, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                            start_new_session=True)
+    command = [str(s.env / "bin" / "jupyterhub"), "-f", str(s.staff_code / "hub_config" / "jupyterhub_config.py")]
+    if log_path is None:
+        return subprocess.Popen(command, cwd=s.hub_state, env=env, start_new_session=True)
+    with open(log_path, "ab") as log:  # the hub keeps its own copy of the descriptor
+        return subprocess.Popen(command, cwd=s.hub_state, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
 
 
 def wait_ready(s: HubSettings, hub: subprocess.Popen, timeout: float = 90) -> None:

@@ -3,6 +3,7 @@ and type into a terminal. Only the hub's and Jupyter server's public HTTP and we
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 
@@ -66,14 +67,18 @@ class Session:
 
 
 class Terminal:
-    """A Jupyter terminal (terminado over a websocket): type a command, read what it prints."""
+    """A Jupyter terminal (terminado over a websocket): type a command, read what it prints.
+
+    Echo and prompt are switched off first, so what ``run`` returns is the command's own output,
+    never the typed command line (which would contain whatever a test looks for)."""
 
     def __init__(self, session: Session, base: str, name: str):
         url = session.hub_url.replace("http", "ws", 1) + f"/{base}/terminals/websocket/{name}"
         self.ws = websocket.create_connection(url, header=[f"Authorization: token {session.token}"], timeout=5)
+        self.run("stty -echo; PS1=''; PS2=''; unset PROMPT_COMMAND")
 
     def run(self, command: str, timeout: float = 300) -> tuple[int, str]:
-        """Run ``command`` in the terminal's shell; its exit status and everything it printed."""
+        """Run ``command`` in the terminal's shell; its exit status and what it printed."""
         marker = uuid.uuid4().hex
         self.ws.send(json.dumps(["stdin", f"{command}; echo {marker}:$?\r"]))
         out, deadline = "", time.monotonic() + timeout
@@ -84,10 +89,12 @@ class Terminal:
                 continue
             if kind == "stdout":
                 out += payload[0]
-                tail = out.rsplit(f"{marker}:", 1)
-                # the echo of the typed command contains "marker:$?"; the result line has digits
-                if len(tail) == 2 and tail[1][:1].isdigit() and "\n" in tail[1]:
-                    return int(tail[1].split()[0]), tail[0]
+                # "marker:$?" may be echoed before echo is off; the result line has the digits
+                match = re.search(f"{marker}:(\\d+)\\s*\\n", out)
+                if match:
+                    typed = out.rfind(f"{marker}:$?", 0, match.start())
+                    begin = out.find("\n", typed) + 1 if typed >= 0 else 0
+                    return int(match[1]), out[begin:match.start()]
         raise HubError(f"terminal command did not finish in {timeout:g} s: {command}\n{out[-2000:]}")
 
     def close(self) -> None:

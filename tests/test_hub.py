@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from autograder.variants import a1_mlp as catalogue
-from grading.cohort import answer_code
+from grading.cohort import fill_solutions
 from hub_config.provision import provision, remove
 from hub_config.settings import load
 from hub_config.trial import start_hub, stop_hub, wait_ready
@@ -84,10 +84,7 @@ def _login(s, name: str, start: bool = True) -> Session:
 def _answer(session: Session, overrides: dict[str, str]) -> None:
     path = f"{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # nbgrader fetches into COURSE/ASSIGNMENT
     nb = session.read_notebook(f"user/{session.name}", path)
-    for cell in nb["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
-        if grade_id.startswith("solution_"):
-            cell["source"] = answer_code(grade_id.removeprefix("solution_"), overrides)
+    fill_solutions(nb["cells"], overrides)
     session.write_notebook(f"user/{session.name}", path, nb)
 
 
