@@ -104,17 +104,18 @@ class GradePlugin:
         return result
 
     def pytest_runtestloop(self, session):
+        broken = None
         if session.testsfailed or not session.items:
-            reason = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
-            for job in self.jobs:
-                self.emit(SubmissionResult(self.info.id, job.get("student"), error=reason,
-                                           max_score=self.info.max_score))
-            return True
+            broken = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
         items = session.items
         for job in self.jobs:
-            if job["assignment"] != self.info.id:
+            if job["assignment"] != self.info.id:  # another assignment's session takes it from here
                 self.leftover = job
                 break
+            if broken:
+                self.emit(SubmissionResult(self.info.id, job.get("student"), error=broken,
+                                           max_score=self.info.max_score))
+                continue
             self.begin(job)
             for i, item in enumerate(items):
                 # nextitem=None after the last test tears the session fixtures (the student) down.
