@@ -275,3 +275,37 @@ def test_student_path_in_jupyterlab_in_a_real_browser(hub):
     assert [p.name for p in shots] == ["browser-01-login.png", "browser-02-jupyterlab.png",
                                        "browser-03-assignment-list.png", "browser-04-fetched.png",
                                        "browser-05-notebook.png", "browser-06-submitted.png"]
+
+
+FORK_BOMB = '''
+import os, time
+children = 0
+try:
+    for _ in range(300):
+        if os.fork() == 0:
+            time.sleep(3)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+
+def forked():
+    return children
+'''
+
+
+def test_the_sandbox_caps_processes_when_the_grader_account_is_not_root(hub):
+    """On the hub dlgrade runs as the course's grader account, so bwrap gives no uid of its own:
+    the process cap must hold inside the sandbox's user namespace."""
+    script = ("from autograder.sandbox.bwrap import Limits\n"
+              "from autograder.sandbox.proxy import Sandbox, SandboxStudent\n"
+              "import sys\n"
+              f"sandbox = Sandbox([{FORK_BOMB!r}], cell_timeout=20)\n"
+              "sandbox.start()\n"
+              "print(SandboxStudent(sandbox).forked(), Limits().processes)\n"
+              "sandbox.stop()\n")
+    done = subprocess.run(["runuser", "-u", hub.grader_account, "--", "env", f"PYTHONPATH={hub.staff_code}",
+                           str(hub.env / "bin" / "python"), "-c", script],
+                          capture_output=True, text=True, check=True, cwd="/")
+    forked, cap = map(int, done.stdout.split())
+    assert 0 < forked < cap <= 64, done.stdout

@@ -91,7 +91,7 @@ def command(in_fd: int, out_fd: int, uid: int | None, limits: Limits = Limits())
         args += [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
     python = f"/sandbox/python/bin/python{sys.version_info.major}.{sys.version_info.minor}"
-    return args + [python, "-s", "/sandbox/host/host.py", str(in_fd), str(out_fd)]
+    return args + [python, "-s", "/sandbox/host/host.py", str(in_fd), str(out_fd), str(limits.processes)]
 
 
 def sandbox_uid() -> int | None:
@@ -110,3 +110,5 @@ def apply_limits(limits: Limits) -> None:
         resource.setrlimit(res, (value, value))
     if os.geteuid() == 0:  # counted per uid: only meaningful once setpriv drops to the sandbox uid
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    # Not root (a hub's grader account): host.py sets it inside the sandbox's own user namespace,
+    # where the count is per sandbox rather than for every process of the grading account.

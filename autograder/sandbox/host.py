@@ -5,6 +5,7 @@ caller frame: the grader sends a function name and arguments, and gets plain dat
 output and error go to /dev/null: nothing the student prints is ever read.
 """
 import os
+import resource
 import signal
 import sys
 import time
@@ -151,7 +152,9 @@ class Host:
 
 
 def main():
-    in_fd, out_fd = int(sys.argv[1]), int(sys.argv[2])
+    in_fd, out_fd, processes = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    # In bwrap's user namespace the process count is this sandbox's own (see bwrap.apply_limits).
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
