@@ -74,12 +74,14 @@ def test_dropout_evaluation_is_the_identity(student):
     rng = np.random.default_rng(8103)
     x, g = rng.normal(size=(50, 40)), rng.normal(size=(50, 40))
     layer = student.Dropout(P)
+    layer.forward(x, training=True, mask=_mask(rng, x.shape))  # a training step first: its mask must not linger
     checks.check_array("Dropout(0.2).forward(x, training=False)", layer.forward(x, training=False), x,
                        context="in evaluation (training=False) dropout is the identity",
                        mistakes=[(x * (1 - P), "in evaluation (training=False) inverted dropout returns x "
                                                "unchanged: no (1 − p) scaling")])
     checks.check_array("Dropout.backward(grad_out) after an evaluation forward", layer.backward(g), g,
-                       context="in evaluation (training=False) dropout is the identity")
+                       context="in evaluation (training=False) dropout is the identity, even right after a "
+                               "training forward: the training mask must not be applied")
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
@@ -89,6 +91,10 @@ def test_dropout_statistics_with_a_seeded_rng(student):
                                   student.Dropout(P).forward(np.ones(shape), training=True, rng=2024))
     checks.check_true(out.shape == shape, f"`Dropout.forward` should return shape {shape} but returned {out.shape}")
     checks.check_true(np.all(np.isfinite(out)), "`Dropout.forward` returned NaN or inf values")
+    again = student.Dropout(P).forward(np.ones(shape), training=True, rng=2024)
+    checks.check_true(np.array_equal(out, checks.as_numeric_array("a second call with rng=2024", again)),
+                      "Dropout.forward with the same seed gave a different mask: draw it from `rng` "
+                      "(np.random.default_rng(rng)), never from the global np.random functions")
     zero = float(np.mean(out == 0))
     checks.check_statistic("the fraction of zeroed units of Dropout(0.2) on ones", zero, P, rel_tol=0.03,
                            context=f"{out.size} units, seeded rng",

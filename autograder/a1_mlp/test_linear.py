@@ -17,6 +17,18 @@ def _layer(student, W, b):
     return layer
 
 
+def _after_a_previous_batch(layer):
+    """One forward and backward on another batch first: backward must *set* dW and db, not add to
+    them (a PyTorch habit), and a single call on a fresh layer would hide that."""
+    x0, _, _, g0, _ = _random_case(4199)
+    layer.forward(x0)
+    layer.backward(g0)
+    return x0, g0
+
+
+ACCUMULATES = "backward must set dW and db (=), not add to them (+=): the previous batch's gradient is still in it"
+
+
 def _random_case(seed, n=5, d_in=4, d_out=3):
     """x (n, in), W (out, in), b (out,), g = dL/dy (n, out) and torch's y, dx, dW, db in float64."""
     rng = np.random.default_rng(seed)
@@ -96,11 +108,13 @@ def test_linear_backward_input_gradient(student):
 def test_linear_backward_weight_gradient(student):
     x, W, b, g, ref = _random_case(4103)
     layer = _layer(student, W, b)
+    x0, g0 = _after_a_previous_batch(layer)
     layer.forward(x)
     layer.backward(g)
-    checks.check_array("Linear.dW", layer.dW, ref["dW"], context="Linear(4, 3), x of shape (5, 4)",
+    checks.check_array("Linear.dW", layer.dW, ref["dW"], context="Linear(4, 3), x of shape (5, 4), after another batch",
                        mistakes=[(x.T @ g, "dW is transposed: it must have W's shape (out_features, "
-                                           "in_features), PyTorch's layout: dW = grad_out.T @ x")],
+                                           "in_features), PyTorch's layout: dW = grad_out.T @ x"),
+                                 (ref["dW"] + g0.T @ x0, ACCUMULATES)],
                        factors=checks.layer_factors(5))
 
 
@@ -108,9 +122,11 @@ def test_linear_backward_weight_gradient(student):
 def test_linear_backward_bias_gradient(student):
     x, W, b, g, ref = _random_case(4104)
     layer = _layer(student, W, b)
+    _, g0 = _after_a_previous_batch(layer)
     layer.forward(x)
     layer.backward(g)
-    checks.check_array("Linear.db", layer.db, ref["db"], context="Linear(4, 3), x of shape (5, 4)",
+    checks.check_array("Linear.db", layer.db, ref["db"], context="Linear(4, 3), x of shape (5, 4), after another batch",
                        mistakes=[(g.mean(axis=0), "db is the sum of grad_out over the batch, not its mean: "
-                                                  "layers never divide by N")],
+                                                  "layers never divide by N"),
+                                 (ref["db"] + g0.sum(axis=0), ACCUMULATES)],
                        factors=checks.layer_factors(5))

@@ -134,6 +134,7 @@ def test_mlp_backward_parameter_gradients_through_two_hidden_layers(student):
         _, _, expected = _torch_mlp(params, x, activation, g)
         _, wrong = _numpy_backward_wrong_point(params, x, activation, g)
         model = _model(student, params, activation)
+        model.forward(rng.normal(size=(6, 5)))  # an earlier batch: backward must use the latest forward's z
         model.forward(x)
         model.backward(g)
         grads = checks.check_list("MLP.gradients()", model.gradients(), 6)

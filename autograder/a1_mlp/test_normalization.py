@@ -221,3 +221,15 @@ def test_layernorm_backward_matches_torch(student):
                                                "norm); LayerNorm's run over the features (last axis)")])
     checks.check_array("LayerNorm.dgamma", ours.dgamma, checks.numpy64(ln.weight.grad), context="Σ grad_out·x̂")
     checks.check_array("LayerNorm.dbeta", ours.dbeta, checks.numpy64(ln.bias.grad), context="Σ grad_out")
+    # A 3-D input: dgamma and dbeta sum over every axis but the last, not only axis 0.
+    x3, g3 = rng.normal(size=(2, 3, D)), rng.normal(size=(2, 3, D))
+    ln.zero_grad()
+    x3t = checks.torch64(x3, grad=True)
+    ln(x3t).backward(checks.torch64(g3))
+    ours.forward(x3)
+    checks.check_array("dL/dx returned by LayerNorm.backward", ours.backward(g3), checks.numpy64(x3t.grad),
+                       context="x of shape (2, 3, 5)")
+    checks.check_array("LayerNorm.dgamma", ours.dgamma, checks.numpy64(ln.weight.grad),
+                       context="x of shape (2, 3, 5): sum over every axis but the last")
+    checks.check_array("LayerNorm.dbeta", ours.dbeta, checks.numpy64(ln.bias.grad),
+                       context="x of shape (2, 3, 5): sum over every axis but the last")

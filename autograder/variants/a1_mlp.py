@@ -54,6 +54,12 @@ def forward(self, x):
     return x @ self.W.T
 '''}, mistake="bias b is missing"),
 
+    "linear_gradients_accumulate": Variant({"Linear.backward": '''
+def backward(self, grad_out):
+    self.dW += grad_out.T @ self.x  # a PyTorch habit: gradients add up across calls
+    self.db += grad_out.sum(axis=0)
+    return grad_out @ self.W
+'''}, mistake="not add to them"),
     # ------------------------------------------------------------------ activations
     "sigmoid_grad_is_sigmoid": Variant({"sigmoid_grad": '''
 def sigmoid_grad(x):
@@ -514,6 +520,14 @@ def backward(self, grad_out):
                            - self.x_hat * (g * self.x_hat).mean(axis=0, keepdims=True))
 '''}, mistake="last axis"),
 
+    "layernorm_param_grads_sum_axis_0_only": Variant({"LayerNorm.backward": '''
+def backward(self, grad_out):
+    self.dgamma = (grad_out * self.x_hat).sum(axis=0)  # right for 2-D input only
+    self.dbeta = grad_out.sum(axis=0)
+    g = grad_out * self.gamma
+    return self.inv_std * (g - g.mean(axis=-1, keepdims=True)
+                           - self.x_hat * (g * self.x_hat).mean(axis=-1, keepdims=True))
+'''}),
     # ------------------------------------------------------------------ dropout
     "dropout_not_inverted": Variant({"Dropout": '''
 class Dropout:
@@ -569,6 +583,21 @@ def forward(self, x, training=True, mask=None, rng=None):
     return x * self.mask / (1 - self.p)
 '''}, mistake="identity"),
 
+    "dropout_eval_keeps_the_training_mask": Variant({"Dropout.forward": '''
+def forward(self, x, training=True, mask=None, rng=None):
+    if not training:
+        return x  # self.mask of the last training step is left for backward
+    self.mask = dropout_mask(x.shape, self.p, rng) if mask is None else mask
+    return x * self.mask / (1 - self.p)
+'''}, mistake="training mask must not be applied"),
+    "dropout_forward_global_rng": Variant({"Dropout.forward": '''
+def forward(self, x, training=True, mask=None, rng=None):
+    if not training:
+        self.mask = None
+        return x
+    self.mask = (np.random.rand(*x.shape) >= self.p) if mask is None else mask
+    return x * self.mask / (1 - self.p)
+'''}, mistake="never from the global np.random"),
     # ------------------------------------------------------------------ regularisation
     "l2_without_half": Variant({"l2_penalty": '''
 def l2_penalty(W, lam):
@@ -622,6 +651,23 @@ def __init__(self, sizes, activation="relu", rng=None):
     rng = np.random.default_rng(rng)
     self.layers = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 '''}, mistake="activation argument is ignored"),
+    "mlp_keeps_preactivations_of_earlier_forwards": Variant({"MLP.forward": '''
+def forward(self, x):
+    if not hasattr(self, "z"):
+        self.z = []  # never reset: backward reads z of the first forward
+    for layer in self.layers[:-1]:
+        self.z.append(layer.forward(x))
+        x = self.f(self.z[-1])
+    return self.layers[-1].forward(x)
+''', "MLP.backward": '''
+def backward(self, grad_out):
+    g = self.layers[-1].backward(grad_out)
+    k = len(self.layers) - 2
+    for layer in self.layers[-2::-1]:
+        g = layer.backward(g * self.f_grad(self.z[k]))
+        k -= 1
+    return g
+'''}),
 }
 
 
