@@ -42,22 +42,27 @@ def _process() -> GradingProcess:
     return _local.process
 
 
-def grade_payload(assignment_id: str, student: str, notebook: bytes, settings: Settings) -> dict:
-    """Grade one submission given as bytes (Dask workers need not share our disk)."""
-    import tempfile
-
+def grade_file(assignment_id: str, student: str, notebook: Path, settings: Settings) -> dict:
+    """Grade one submitted notebook; an unreadable or missing one costs only this submission."""
     info = assignments.load(assignment_id)
-    with tempfile.TemporaryDirectory(prefix="dlgrade-") as tmp:
-        path = Path(tmp) / f"{assignment_id}.ipynb"
-        path.write_bytes(notebook)
-        try:
-            code = read_student_code(path, expected_cells=set(info.cells))
-        except NotebookError as exc:
-            return SubmissionResult(assignment_id, student, error=str(exc), max_score=info.max_score).to_dict()
+    try:
+        code = read_student_code(notebook, expected_cells=set(info.cells))
+    except NotebookError as exc:
+        return SubmissionResult(assignment_id, student, error=str(exc), max_score=info.max_score).to_dict()
     result = _process().grade(assignment_id, code.cells, student, settings.timeout,
                               settings.test_timeout, settings.sandboxed)
     result.warnings[:0] = code.warnings
     return result.to_dict()
+
+
+def grade_payload(assignment_id: str, student: str, notebook: bytes, settings: Settings) -> dict:
+    """Grade one submission given as bytes (Dask workers need not share our disk)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="dlgrade-") as tmp:
+        path = Path(tmp) / f"{assignment_id}.ipynb"
+        path.write_bytes(notebook)
+        return grade_file(assignment_id, student, path, settings)
 
 
 def grade_all(assignment_id: str, jobs: Iterable[Job], workers: int | None = None,
@@ -76,7 +81,7 @@ def grade_all(assignment_id: str, jobs: Iterable[Job], workers: int | None = Non
         with lock:
             if process not in processes:
                 processes.append(process)
-        return grade_payload(assignment_id, job.student, job.notebook.read_bytes(), settings)
+        return grade_file(assignment_id, job.student, job.notebook, settings)  # same disk: no copy
 
     futures = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -96,10 +101,14 @@ def _grade_on_dask(assignment_id: str, jobs: list[Job], settings: Settings,
                    scheduler: str) -> Iterator[SubmissionResult]:
     from distributed import Client, as_completed as dask_completed
 
+    present = [job for job in jobs if job.notebook.is_file()]
+    for job in jobs:
+        if job not in present:  # the same answer as the local pool's, without shipping anything
+            yield SubmissionResult.from_dict(grade_file(assignment_id, job.student, job.notebook, settings))
     with Client(scheduler, timeout="30s") as client:
         futures = [client.submit(grade_payload, assignment_id, job.student, job.notebook.read_bytes(),
                                  settings, pure=False, key=f"grade-{assignment_id}-{job.student}-{os.urandom(4).hex()}")
-                   for job in jobs]
+                   for job in present]
         try:
             for future in dask_completed(futures):
                 yield SubmissionResult.from_dict(future.result())
