@@ -385,34 +385,6 @@ def check_list(name: str, value, length: int) -> list:
     return list(value)
 
 
-def check_directional_derivative(name: str, f: Callable[[np.ndarray], float], x: np.ndarray,
-                                 grad, seed: int = 0, n_directions: int = 3, h: float = 1e-5,
-                                 rtol: float = 1e-5, atol: float = 1e-8, context: str = "") -> None:
-    """``grad`` must be ∇f(x): compare v·grad with (f(x+hv) − f(x−hv))/2h for random unit v.
-
-    For where torch has no equivalent op; costs 2·n_directions calls of ``f`` whatever the size of
-    x. ``f`` is grader-side (it may call student code) and returns a number.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    grad = as_numeric_array(name, grad)
-    check_true(grad.shape == x.shape, f"`{name}` should have shape {_fmt_shape(x.shape)} "
-                                      f"but has shape {_fmt_shape(grad.shape)}")
-    check_true(np.all(np.isfinite(grad)), f"`{name}` contains NaN or inf values")
-    rng = np.random.default_rng(seed)
-    where = f" ({context})" if context else ""
-    for _ in range(n_directions):
-        v = rng.standard_normal(x.shape)
-        v /= np.linalg.norm(v)
-        numeric = (as_number("f(x + hv)", f(x + h * v)) - as_number("f(x − hv)", f(x - h * v))) / (2 * h)
-        analytic = float(np.sum(v * grad))
-        if not abs(numeric - analytic) <= atol + rtol * max(abs(numeric), abs(analytic)):
-            rel = abs(numeric - analytic) / max(1e-8, abs(numeric) + abs(analytic))
-            raise AssertionError(
-                f"`{name}` disagrees with finite differences{where}: along a random direction v, "
-                f"v·{name} = {_fmt(analytic)} but (f(x+hv) − f(x−hv))/2h = {_fmt(numeric)} "
-                f"(relative error {rel:.3g})")
-
-
 def call_without_fp_warnings(label: str, func: Callable, *args, **kwargs):
     """Call student code and fail if it emits a floating-point RuntimeWarning (overflow, 0/0, ...).
 
