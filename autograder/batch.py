@@ -13,23 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .notebook import NotebookError, read_student_code
-from . import assignments
+from .job import Limits
 from .results import SubmissionResult
-from .runner import SUBMISSION_TIMEOUT, TEST_TIMEOUT, GradingProcess
+from .runner import GradingProcess, grade_notebook
 
 
 @dataclass(frozen=True)
-class Job:
+class Submission:
     student: str
     notebook: Path
-
-
-@dataclass(frozen=True)
-class Settings:
-    timeout: float = SUBMISSION_TIMEOUT
-    test_timeout: float = TEST_TIMEOUT
-    sandboxed: bool = True
 
 
 _local = threading.local()
@@ -42,53 +34,44 @@ def _process() -> GradingProcess:
     return _local.process
 
 
-def grade_file(assignment_id: str, student: str, notebook: Path, settings: Settings) -> dict:
-    """Grade one submitted notebook; an unreadable or missing one costs only this submission."""
-    info = assignments.load(assignment_id)
-    try:
-        code = read_student_code(notebook, expected_cells=set(info.cells))
-    except NotebookError as exc:
-        return SubmissionResult(assignment_id, student, error=str(exc), max_score=info.max_score).to_dict()
-    result = _process().grade(assignment_id, code.cells, student, settings.timeout,
-                              settings.test_timeout, settings.sandboxed)
-    result.warnings[:0] = code.warnings
-    return result.to_dict()
-
-
-def grade_payload(assignment_id: str, student: str, notebook: bytes, settings: Settings) -> dict:
-    """Grade one submission given as bytes (Dask workers need not share our disk)."""
+def grade_payload(assignment_id: str, student: str, name: str, notebook: bytes, limits: Limits | None,
+                  sandboxed: bool) -> dict:
+    """Grade one submission given as its file name and bytes (Dask workers need not share our disk)."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="dlgrade-") as tmp:
-        path = Path(tmp) / f"{assignment_id}.ipynb"
+        path = Path(tmp) / Path(name).name
         path.write_bytes(notebook)
-        return grade_file(assignment_id, student, path, settings)
+        return grade_notebook(assignment_id, path, student, limits, sandboxed, _process()).to_dict()
 
 
-def grade_all(assignment_id: str, jobs: Iterable[Job], workers: int | None = None,
-              settings: Settings = Settings(), scheduler: str | None = None) -> Iterator[SubmissionResult]:
-    """Yield each submission's result as soon as it is graded (completion order)."""
-    jobs = list(jobs)
+def grade_all(assignment_id: str, submissions: Iterable[Submission], workers: int | None = None,
+              limits: Limits | None = None, sandboxed: bool = True,
+              scheduler: str | None = None) -> Iterator[SubmissionResult]:
+    """Yield each submission's result as soon as it is graded (completion order).
+
+    ``limits`` None means the assignment's own (its ``assignment.toml``)."""
+    submissions = list(submissions)
     if scheduler:
-        yield from _grade_on_dask(assignment_id, jobs, settings, scheduler)
+        yield from _grade_on_dask(assignment_id, submissions, limits, sandboxed, scheduler)
         return
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(submissions) or 1))
     processes: list[GradingProcess] = []
     lock = threading.Lock()
 
-    def run(job: Job) -> dict:
+    def run(sub: Submission) -> SubmissionResult:
         process = _process()
         with lock:
             if process not in processes:
                 processes.append(process)
-        return grade_file(assignment_id, job.student, job.notebook, settings)  # same disk: no copy
+        return grade_notebook(assignment_id, sub.notebook, sub.student, limits, sandboxed, process)
 
     futures = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
-            futures = [pool.submit(run, job) for job in jobs]
+            futures = [pool.submit(run, sub) for sub in submissions]
             for future in as_completed(futures):
-                yield SubmissionResult.from_dict(future.result())
+                yield future.result()
         finally:
             for future in futures:
                 future.cancel()
@@ -97,18 +80,19 @@ def grade_all(assignment_id: str, jobs: Iterable[Job], workers: int | None = Non
                 process.close()
 
 
-def _grade_on_dask(assignment_id: str, jobs: list[Job], settings: Settings,
+def _grade_on_dask(assignment_id: str, submissions: list[Submission], limits: Limits | None, sandboxed: bool,
                    scheduler: str) -> Iterator[SubmissionResult]:
     from distributed import Client, as_completed as dask_completed
 
-    present = [job for job in jobs if job.notebook.is_file()]
-    for job in jobs:
-        if job not in present:  # the same answer as the local pool's, without shipping anything
-            yield SubmissionResult.from_dict(grade_file(assignment_id, job.student, job.notebook, settings))
+    present = [sub for sub in submissions if sub.notebook.is_file()]
+    for sub in submissions:
+        if sub not in present:  # the same answer as the local pool's, without shipping anything
+            yield grade_notebook(assignment_id, sub.notebook, sub.student, limits, sandboxed)
     with Client(scheduler, timeout="30s") as client:
-        futures = [client.submit(grade_payload, assignment_id, job.student, job.notebook.read_bytes(),
-                                 settings, pure=False, key=f"grade-{assignment_id}-{job.student}-{os.urandom(4).hex()}")
-                   for job in present]
+        futures = [client.submit(grade_payload, assignment_id, sub.student, sub.notebook.name, sub.notebook.read_bytes(),
+                                 limits, sandboxed, pure=False,
+                                 key=f"grade-{assignment_id}-{sub.student}-{os.urandom(4).hex()}")
+                   for sub in present]
         try:
             for future in dask_completed(futures):
                 yield SubmissionResult.from_dict(future.result())

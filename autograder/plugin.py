@@ -7,7 +7,8 @@ A hidden test reads::
         layer = student.Linear(3, 2, rng=0)
         ...
 
-Each test's points go to its grade cell if it passes (partial credit per cell).
+Each test's points go to its grade cell if it passes (partial credit per cell). A test slower than
+the assignment's ``test_timeout`` says so on its marker: ``grade(cell=..., points=..., timeout=60)``.
 """
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from typing import Callable, Iterator
 import pytest
 from _pytest.reports import TestReport
 
+from .job import GradingJob, Limits
 from .results import SubmissionResult, TestResult
 from .student import Student, StudentError
 
 MESSAGE_LIMIT = 1500
+LOAD_OVERHEAD = 10.0  # seconds for the sandbox itself on top of every cell's own limit
 PLUGIN_KEY = pytest.StashKey["GradePlugin"]()
 
 
@@ -33,7 +36,7 @@ class TestTimeout(BaseException):
     __test__ = False
 
 
-def run_cells(cells: list[str], cell_timeout: float = 20.0) -> tuple[types.ModuleType, list[str]]:
+def run_cells(cells: list[str], cell_timeout: float = Limits().cell_timeout) -> tuple[types.ModuleType, list[str]]:
     """Execute the student's cells in this process, exactly as the sandbox host does."""
     from .sandbox.host import Host
 
@@ -69,19 +72,17 @@ class GradePlugin:
     assignment: a warm grading process pays collection once, not once per submission.
     """
 
-    def __init__(self, info, jobs: Iterator[dict], emit: Callable[[SubmissionResult], None]):
+    def __init__(self, info, jobs: Iterator[GradingJob], emit: Callable[[SubmissionResult], None]):
         self.info, self.jobs, self.emit = info, jobs, emit
-        self.leftover: dict | None = None  # the first job for another assignment
-        self.begin({"cells": []})
+        self.leftover: GradingJob | None = None  # the first job for another assignment
+        self.begin(GradingJob(info.id, [], limits=info.limits))
 
     # -- one job --------------------------------------------------------------------------------
-    def begin(self, job: dict) -> None:
+    def begin(self, job: GradingJob) -> None:
         self.job = job
-        self.cells = job["cells"]
-        self.test_timeout = float(job.get("test_timeout", 5.0))
-        self.sandboxed = bool(job.get("sandboxed", True))
-        budget = job.get("budget")
-        self.deadline = time.monotonic() + budget if budget else None
+        self.limits = job.limits
+        self.deadline = time.monotonic() + job.limits.budget
+        self.test_limit = job.limits.test_timeout  # the running test's own limit
         self.results: list[TestResult] = []
         self.load_problems: list[str] = []
         self.fatal: str | None = None
@@ -94,7 +95,7 @@ class GradePlugin:
 
             self._sandbox.stop()
             prestart()  # the next submission's sandbox starts while this result travels
-        result = SubmissionResult(assignment=self.info.id, student=self.job.get("student"),
+        result = SubmissionResult(assignment=self.info.id, student=self.job.student,
                                   tests=self.results, warnings=self.load_problems,
                                   max_score=self.info.max_score, error=self.fatal,
                                   student_seconds=self._sandbox.student_seconds if self._sandbox else 0.0)
@@ -109,12 +110,11 @@ class GradePlugin:
             broken = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
         items = session.items
         for job in self.jobs:
-            if job["assignment"] != self.info.id:  # another assignment's session takes it from here
+            if job.assignment != self.info.id:  # another assignment's session takes it from here
                 self.leftover = job
                 break
             if broken:
-                self.emit(SubmissionResult(self.info.id, job.get("student"), error=broken,
-                                           max_score=self.info.max_score))
+                self.emit(SubmissionResult.failed(self.info.id, job.student, broken, self.info.max_score))
                 continue
             self.begin(job)
             for i, item in enumerate(items):
@@ -126,21 +126,24 @@ class GradePlugin:
     # -- the student ----------------------------------------------------------------------------
     def get_student(self):
         if self._student is None:
-            if self.sandboxed:
+            if self.job.sandboxed:
                 self._student = self._start_sandbox()
             else:
-                module, self.load_problems = run_cells(self.cells, cell_timeout=2 * self.test_timeout)
+                module, self.load_problems = run_cells(self.job.cells, self.limits.cell_timeout)
                 self._student = Student(module)
         if self.fatal:
             raise StudentError(self.fatal)
         return self._student
 
     def _start_sandbox(self):
+        from .sandbox.bwrap import Limits as ProcessLimits
         from .sandbox.proxy import Sandbox, SandboxDied, SandboxStudent
 
-        self._sandbox = Sandbox(self.cells, cell_timeout=2 * self.test_timeout)
+        cells = self.job.cells
+        self._sandbox = Sandbox(cells, cell_timeout=self.limits.cell_timeout,
+                                limits=ProcessLimits(memory_bytes=self.limits.memory_mb << 20))
         try:
-            with time_limit(self._sandbox.cell_timeout * (len(self.cells) + 1) + 10):
+            with time_limit(self.limits.cell_timeout * (len(cells) + 1) + LOAD_OVERHEAD):
                 self._sandbox.start()
         except SandboxDied as exc:
             self.fatal = str(exc)
@@ -153,11 +156,14 @@ class GradePlugin:
     # -- pytest hooks ---------------------------------------------------------------------------
     def pytest_configure(self, config):
         config.stash[PLUGIN_KEY] = self
-        config.addinivalue_line("markers", "grade(cell, points): grade cell and points of a hidden test")
+        config.addinivalue_line("markers", "grade(cell, points, timeout=None): grade cell and points of a "
+                                           "hidden test, and its own time limit if not the assignment's")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        limit = self.test_timeout
+        marker = item.get_closest_marker("grade")
+        own = marker.kwargs.get("timeout") if marker else None
+        self.test_limit = limit = float(own) if own else self.limits.test_timeout
         if self.deadline is not None:
             limit = min(limit, self.deadline - time.monotonic())
         if limit <= 0:
@@ -201,7 +207,7 @@ class GradePlugin:
         if isinstance(exc, TestTimeout) and exc.args == ("budget",):
             text = "not run: the submission used up its time budget on earlier tests"
         elif isinstance(exc, TestTimeout):
-            text = f"took longer than {self.test_timeout:g} s (an endless loop, or far too slow)"
+            text = f"took longer than {self.test_limit:g} s (an endless loop, or far too slow)"
         elif isinstance(exc, (AssertionError, StudentError)):
             text = str(exc) or "the check failed"
         elif isinstance(exc, pytest.skip.Exception):

@@ -46,6 +46,12 @@ class SubmissionResult:
             cells[t.cell] = (got + t.points, top + t.max_points)
         return cells
 
+    @classmethod
+    def failed(cls, assignment: str, student: str | None, reason: str, max_score: float = 0.0,
+               warnings: list[str] | None = None) -> "SubmissionResult":
+        """A submission that could not be graded (no test ran): ``reason`` says why."""
+        return cls(assignment, student, error=reason, max_score=max_score, warnings=list(warnings or []))
+
     def to_dict(self) -> dict:
         return {
             "assignment": self.assignment,

@@ -14,13 +14,13 @@ import sys
 from pathlib import Path
 
 from . import assignments
+from .job import GradingJob, Limits
 from .notebook import NotebookError, read_student_code
 from .results import SubmissionResult
 from .sandbox import bwrap, wire
 
-SUBMISSION_TIMEOUT = 120.0
-TEST_TIMEOUT = 5.0
-START_TIMEOUT = 120.0
+START_TIMEOUT = 120.0  # imports of a fresh grading process (torch included)
+BACKSTOP = 30.0  # the server enforces the budget itself; this much more, and it is wedged
 
 
 class GradingProcess:
@@ -72,46 +72,39 @@ class GradingProcess:
             raise TimeoutError
         return wire.read_frame(self.rfd)
 
-    def grade(self, assignment_id: str, cells: list[str], student: str | None = None,
-              timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
-              sandboxed: bool = True) -> SubmissionResult:
-        info = assignments.load(assignment_id)
+    def grade(self, job: GradingJob, max_score: float = 0.0) -> SubmissionResult:
         if self.proc is None or self.proc.poll() is not None:
             self.close()
             self.start()
-        job = {"assignment": assignment_id, "cells": cells, "student": student,
-               "test_timeout": test_timeout, "sandboxed": sandboxed, "budget": timeout}
         try:
-            wire.write_frame(self.wfd, job)
-            # The server enforces the budget itself; this is the backstop for a wedged server.
-            data = self._read(timeout + 30)
+            wire.write_frame(self.wfd, job.to_dict())
+            data = self._read(job.limits.budget + BACKSTOP)
         except TimeoutError:
             self.close()
-            return SubmissionResult(assignment_id, student, max_score=info.max_score,
-                                    error=f"grading stopped after {timeout:g} s: the submission never finished")
+            return SubmissionResult.failed(job.assignment, job.student, max_score=max_score, reason=(
+                f"grading stopped after {job.limits.budget:g} s: the submission never finished"))
         except (EOFError, OSError, wire.WireError) as exc:
             self.close()
-            return SubmissionResult(assignment_id, student, max_score=info.max_score,
-                                    error=f"the grading process failed on this submission ({exc})")
-        if not sandboxed:
+            return SubmissionResult.failed(job.assignment, job.student, max_score=max_score,
+                                           reason=f"the grading process failed on this submission ({exc})")
+        if not job.sandboxed:
             self.close()  # unsandboxed code may have changed this process: never reuse it
         return SubmissionResult.from_dict(data)
 
 
 def grade_notebook(assignment_id: str, notebook: str | Path, student: str | None = None,
-                   timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
-                   sandboxed: bool = True, process: GradingProcess | None = None) -> SubmissionResult:
+                   limits: Limits | None = None, sandboxed: bool = True,
+                   process: GradingProcess | None = None) -> SubmissionResult:
     """Grade a submitted notebook; never raises for a bad submission, the reason goes in ``error``."""
     try:
         info = assignments.load(assignment_id)
     except assignments.UnknownAssignment as exc:
-        return SubmissionResult(assignment=assignment_id, student=student, error=str(exc))
+        return SubmissionResult.failed(assignment_id, student, str(exc))
     try:
         code = read_student_code(notebook, expected_cells=set(info.cells))
     except NotebookError as exc:
-        return SubmissionResult(assignment=assignment_id, student=student, error=str(exc),
-                                max_score=info.max_score)
-    result = grade_cells(assignment_id, code.cells, student, timeout, test_timeout, sandboxed, process)
+        return SubmissionResult.failed(assignment_id, student, str(exc), info.max_score)
+    result = grade_cells(assignment_id, code.cells, student, limits, sandboxed, process)
     result.warnings[:0] = code.warnings
     return result
 
@@ -122,11 +115,17 @@ def grade_source(assignment_id: str, source: str, **kwargs) -> SubmissionResult:
 
 
 def grade_cells(assignment_id: str, cells: list[str], student: str | None = None,
-                timeout: float = SUBMISSION_TIMEOUT, test_timeout: float = TEST_TIMEOUT,
-                sandboxed: bool = True, process: GradingProcess | None = None) -> SubmissionResult:
+                limits: Limits | None = None, sandboxed: bool = True,
+                process: GradingProcess | None = None) -> SubmissionResult:
+    """Grade code cells under ``limits`` (the assignment's own when None)."""
+    try:
+        info = assignments.load(assignment_id)
+    except assignments.UnknownAssignment as exc:
+        return SubmissionResult.failed(assignment_id, student, str(exc))
     if sandboxed:
         bwrap.find_bwrap()  # refuse early, with the install hint, when there is no sandbox
+    job = GradingJob(assignment_id, cells, student, limits or info.limits, sandboxed)
     if process is not None:
-        return process.grade(assignment_id, cells, student, timeout, test_timeout, sandboxed)
+        return process.grade(job, info.max_score)
     with GradingProcess() as own:
-        return own.grade(assignment_id, cells, student, timeout, test_timeout, sandboxed)
+        return own.grade(job, info.max_score)

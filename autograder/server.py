@@ -20,13 +20,14 @@ def warm_up() -> None:
 
 
 def serve(in_fd: int, out_fd: int) -> None:
+    from .job import GradingJob
     from .sandbox import wire
     from .worker import serve as grade_jobs
 
     def jobs():
         while True:
             try:
-                yield wire.read_frame(in_fd)
+                yield GradingJob.from_dict(wire.read_frame(in_fd))
             except EOFError:
                 return
 

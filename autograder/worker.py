@@ -13,6 +13,7 @@ import pytest
 
 from . import assignments
 from . import plugin as fixtures
+from .job import GradingJob
 from .plugin import GradePlugin
 from .results import SubmissionResult
 
@@ -21,34 +22,27 @@ UNUSED_PLUGINS = ("cacheprovider", "logging", "warnings", "faulthandler", "unrai
                   "threadexception", "stepwise", "doctest", "junitxml", "pastebin", "legacypath")
 
 
-def run_session(assignment_id: str, jobs: Iterator[dict], emit: Callable[[SubmissionResult], None]) -> dict | None:
+def run_session(assignment_id: str, jobs: Iterator[GradingJob],
+                emit: Callable[[SubmissionResult], None]) -> GradingJob | None:
     """Grade ``jobs`` for one assignment; returns the first job for another assignment, if any."""
     try:
         info = assignments.load(assignment_id)
     except assignments.UnknownAssignment as exc:
         first = next(jobs)
-        emit(SubmissionResult(assignment_id, first.get("student"), error=str(exc)))
+        emit(SubmissionResult.failed(assignment_id, first.student, str(exc)))
         return next(jobs, None)
     plugin = GradePlugin(info, jobs, emit)
-    args = [str(info.tests), "-q", "--assert=plain", "--tb=no", "--rootdir", str(info.tests)]
+    # importlib mode: hidden-test modules of different assignments may share file names.
+    args = [str(info.tests), "-q", "--assert=plain", "--tb=no", "--rootdir", str(info.tests),
+            "--import-mode=importlib"]
     for name in UNUSED_PLUGINS:  # per-test overhead we do not need (logging capture alone ~0.2 ms/test)
         args += ["-p", f"no:{name}"]
     pytest.main(args, plugins=[plugin, fixtures])
     return plugin.leftover
 
 
-def serve(jobs: Iterator[dict], emit: Callable[[SubmissionResult], None]) -> None:
+def serve(jobs: Iterator[GradingJob], emit: Callable[[SubmissionResult], None]) -> None:
     """Grade every job, switching sessions when the assignment changes."""
     job = next(jobs, None)
     while job is not None:
-        job = run_session(job["assignment"], chain([job], jobs), emit)
-
-
-def grade(assignment_id: str, cells: list[str], test_timeout: float = 5.0,
-          sandboxed: bool = True, budget: float | None = None, student: str | None = None) -> SubmissionResult:
-    """Grade one submission in this process (tests and benchmarks; servers use :func:`serve`)."""
-    results: list[SubmissionResult] = []
-    job = {"assignment": assignment_id, "cells": cells, "test_timeout": test_timeout,
-           "sandboxed": sandboxed, "budget": budget, "student": student}
-    serve(iter([job]), results.append)
-    return results[0]
+        job = run_session(job.assignment, chain([job], jobs), emit)

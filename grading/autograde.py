@@ -13,7 +13,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder import assignments
-from autograder.batch import Job, Settings, grade_all
+from autograder.batch import Submission, grade_all
+from autograder.job import Limits
 from autograder.results import SubmissionResult
 
 from .course import Course
@@ -41,7 +42,9 @@ def read_timestamp(folder: Path) -> str | None:
 
 
 def autograde(course: Course, assignment_id: str, workers: int | None = None, scheduler: str | None = None,
-              force: bool = False, settings: Settings = Settings(), progress: bool = True) -> Summary:
+              force: bool = False, limits: Limits | None = None, sandboxed: bool = True,
+              progress: bool = True) -> Summary:
+    """Grade what is collected and not yet graded; ``limits`` None means the assignment's own."""
     info = assignments.load(assignment_id)
     gradebook = CourseGradebook(course.db_url, course.course_id)
     summary = Summary(assignment_id)
@@ -53,9 +56,9 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
         if not force and gradebook.is_graded(assignment_id, student, read_timestamp(folder)):
             summary.skipped.append(student)
         else:
-            jobs.append(Job(student, folder / info.notebook))
+            jobs.append(Submission(student, folder / info.notebook))
 
-    results = grade_all(assignment_id, jobs, workers, settings, scheduler)
+    results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler)
     for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
                        desc=f"autograde {assignment_id}"):
         record(course, gradebook, result, submitted[result.student], info)

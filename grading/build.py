@@ -1,8 +1,13 @@
-"""Build an assignment's nbgrader *source* notebook from its template and ``reference/``.
+"""Build an assignment's nbgrader *source* notebook from its template and its reference solutions.
 
-The template (``assignments/<id>/template.py``) holds the teaching text and visible tests; each
-``# %% [solution MODULE]`` cell is filled with that reference module's code, with nbgrader's
-solution markers around every function and method body (docstrings stay: they are the task).
+The template (``assignments/<id>/template.py``) holds the teaching text and visible tests. Cells:
+
+* ``# %% [solution MODULE]``: filled with ``reference/<id>/MODULE.py``, with nbgrader's solution
+  markers around every function and method body (docstrings stay: they are the task);
+* ``# %% [given OTHER.MODULE]``: code carried over from an earlier assignment
+  (``reference/OTHER/MODULE.py``), locked and without markers, as minitorch's files_to_sync;
+* ``# %% [setup]``, ``# %% [markdown]``, ``# %% [tests CELL]`` (a grade cell of assignment.toml).
+
 ``nbgrader generate_assignment`` then turns the marked bodies into stubs for the students.
 One source of truth: the solution is never pasted into the notebook by hand.
 """
@@ -10,16 +15,15 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENTS = ROOT / "assignments"
-REFERENCE = ROOT / "reference"
-HEADER = re.compile(r"^# %% \[(markdown|setup|solution|tests)(?: ([A-Za-z0-9_]+))?\]\s*$")
+from autograder import assignments
+from autograder.assignments import AssignmentInfo
+
+HEADER = re.compile(r"^# %% \[(markdown|setup|solution|given|tests)(?: ([A-Za-z0-9_.]+))?\]\s*$")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -29,7 +33,7 @@ class TemplateError(Exception):
 
 @dataclass
 class TemplateCell:
-    kind: str  # markdown | setup | solution | tests
+    kind: str  # markdown | setup | solution | given | tests
     arg: str | None
     body: str
 
@@ -53,11 +57,19 @@ def parse_template(text: str) -> list[TemplateCell]:
     return cells
 
 
-def module_code(module: str) -> str:
-    """A reference module's definitions without its imports and module docstring."""
-    path = REFERENCE / f"{module}.py"
+def module_code(info: AssignmentInfo, module: str) -> str:
+    """A reference module's definitions without its imports and module docstring.
+
+    ``module`` is one of this assignment's (``layers``) or an earlier one's (``a1_mlp.layers``)."""
+    if "." in module:
+        owner, module = module.split(".", 1)
+        try:
+            info = assignments.load(owner)
+        except assignments.UnknownAssignment as exc:
+            raise TemplateError(f"a given cell names '{owner}.{module}': {exc}") from None
+    path = info.reference / f"{module}.py"
     if not path.is_file():
-        raise TemplateError(f"solution cell names reference module '{module}', but {path} does not exist")
+        raise TemplateError(f"{info.id}: a cell names reference module '{module}', but {path} does not exist")
     source = path.read_text(encoding="utf-8")
     lines = source.splitlines()
     drop: set[int] = set()
@@ -98,24 +110,33 @@ def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=No
     return {"nbgrader": meta}
 
 
-def load_assignment(assignment_id: str) -> tuple[dict, list[TemplateCell]]:
-    folder = ASSIGNMENTS / assignment_id
-    if not (folder / "assignment.toml").is_file():
-        known = sorted(p.parent.name for p in ASSIGNMENTS.glob("*/assignment.toml"))
-        raise TemplateError(f"unknown assignment '{assignment_id}': known are {', '.join(known)}")
-    spec = tomllib.loads((folder / "assignment.toml").read_text(encoding="utf-8"))
-    cells = parse_template((folder / "template.py").read_text(encoding="utf-8"))
+def load_assignment(assignment_id: str) -> tuple[AssignmentInfo, list[TemplateCell]]:
+    info = assignments.load(assignment_id)
+    cells = parse_template((info.folder / "template.py").read_text(encoding="utf-8"))
     test_ids = [c.arg for c in cells if c.kind == "tests"]
-    if sorted(test_ids) != sorted(spec["cells"]):
+    if sorted(test_ids) != sorted(info.cells):
         raise TemplateError(
             f"{assignment_id}: the template's test cells {sorted(test_ids)} must match "
-            f"assignment.toml's [cells] {sorted(spec['cells'])}, each exactly once"
+            f"assignment.toml's [cells] {sorted(info.cells)}, each exactly once"
         )
-    return spec, cells
+    for cell in cells:
+        if cell.kind in ("solution", "given") and not cell.arg:
+            raise TemplateError(f"{assignment_id}: a {cell.kind} cell must name its reference module")
+        if cell.kind == "given" and "." not in cell.arg:
+            raise TemplateError(f"{assignment_id}: [given {cell.arg}] must name ASSIGNMENT.MODULE, "
+                                "e.g. [given a1_mlp.layers]")
+    return info, cells
+
+
+def cell_code(info: AssignmentInfo, cell: TemplateCell) -> str:
+    """A code cell's source as a perfect student's notebook holds it."""
+    if cell.kind in ("solution", "given"):
+        return module_code(info, cell.arg)
+    return cell.body
 
 
 def build_source_notebook(assignment_id: str) -> nbformat.NotebookNode:
-    spec, cells = load_assignment(assignment_id)
+    info, cells = load_assignment(assignment_id)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -124,32 +145,29 @@ def build_source_notebook(assignment_id: str) -> nbformat.NotebookNode:
             nb.cells.append(nbformat.v4.new_markdown_cell(cell.body))
         elif cell.kind == "setup":
             nb.cells.append(nbformat.v4.new_code_cell(cell.body, metadata=_meta("setup", locked=True)))
+        elif cell.kind == "given":
+            nb.cells.append(nbformat.v4.new_code_cell(
+                cell_code(info, cell), metadata=_meta(f"given_{cell.arg.replace('.', '_')}", locked=True)))
         elif cell.kind == "solution":
-            code = add_solution_markers(module_code(cell.arg))
+            code = add_solution_markers(cell_code(info, cell))
             nb.cells.append(nbformat.v4.new_code_cell(code, metadata=_meta(f"solution_{cell.arg}", solution=True)))
         else:
             nb.cells.append(nbformat.v4.new_code_cell(
-                cell.body, metadata=_meta(cell.arg, grade=True, locked=True, points=spec["cells"][cell.arg])))
+                cell.body, metadata=_meta(cell.arg, grade=True, locked=True, points=info.cells[cell.arg])))
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:03d}"
     return nb
 
 
 def write_source_notebook(assignment_id: str, course_dir: Path) -> Path:
-    spec, _ = load_assignment(assignment_id)
-    out = Path(course_dir) / "source" / assignment_id / spec.get("notebook", f"{assignment_id}.ipynb")
+    info = assignments.load(assignment_id)
+    out = Path(course_dir) / "source" / assignment_id / info.notebook
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(build_source_notebook(assignment_id), str(out))
     return out
 
 
-def solution_modules(assignment_id: str) -> list[str]:
-    return [c.arg for c in load_assignment(assignment_id)[1] if c.kind == "solution"]
-
-
 def solution_source(assignment_id: str) -> str:
-    """The code a perfect student's notebook runs: setup plus every solution cell, in order."""
-    _, cells = load_assignment(assignment_id)
-    parts = [c.body for c in cells if c.kind == "setup"]
-    parts += [module_code(c.arg) for c in cells if c.kind == "solution"]
-    return "\n\n".join(parts) + "\n"
+    """The code a perfect student's notebook runs: setup, given and solution cells, in order."""
+    info, cells = load_assignment(assignment_id)
+    return "\n\n".join(cell_code(info, c) for c in cells if c.kind in ("setup", "given", "solution")) + "\n"

@@ -10,8 +10,7 @@ from pathlib import Path
 def _grade_one(args) -> int:
     from autograder.runner import grade_notebook
 
-    result = grade_notebook(args.assignment, args.notebook, timeout=args.timeout,
-                            test_timeout=args.test_timeout, sandboxed=not args.unsandboxed)
+    result = grade_notebook(args.assignment, args.notebook, limits=_limits(args), sandboxed=not args.unsandboxed)
     if args.json:
         print(json.dumps(result.to_dict(), indent=1))
         return 0 if result.error is None else 1
@@ -29,8 +28,19 @@ def _grade_one(args) -> int:
     return 0
 
 
+def _limits(args):
+    """The assignment's limits with the command line's overrides (None for an unknown assignment)."""
+    from autograder import assignments
+
+    try:
+        info = assignments.load(args.assignment)
+    except assignments.UnknownAssignment:
+        return None
+    return info.limits.with_overrides(budget=args.timeout, test_timeout=args.test_timeout,
+                                      cell_timeout=args.cell_timeout)
+
+
 def _autograde(args) -> int:
-    from autograder.batch import Settings
     from autograder.sandbox.bwrap import find_bwrap
 
     from .autograde import autograde
@@ -39,8 +49,8 @@ def _autograde(args) -> int:
     if not args.unsandboxed:
         find_bwrap()
     course = Course.open(args.course)
-    settings = Settings(timeout=args.timeout, test_timeout=args.test_timeout, sandboxed=not args.unsandboxed)
-    summary = autograde(course, args.assignment, args.jobs, args.scheduler, args.force, settings,
+    summary = autograde(course, args.assignment, args.jobs, args.scheduler, args.force, _limits(args),
+                        not args.unsandboxed,
                         progress=not args.json and sys.stderr.isatty())
     if args.json:
         print(json.dumps(summary.to_dict(), indent=1))
@@ -124,6 +134,15 @@ def _release(args) -> int:
     return 0
 
 
+def _limit_arguments(p) -> None:
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds for the whole submission (default: the assignment's, from its assignment.toml)")
+    p.add_argument("--test-timeout", type=float, default=None,
+                   help="seconds per hidden test (default: the assignment's; a test's marker may allow more)")
+    p.add_argument("--cell-timeout", type=float, default=None,
+                   help="seconds per notebook cell while loading the submission (default: the assignment's)")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="dlgrade", description="Autograde deep-learning assignments.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,9 +151,7 @@ def main(argv=None) -> int:
     p.add_argument("assignment")
     p.add_argument("notebook")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds for the whole submission")
-    p.add_argument("--test-timeout", type=float, default=5.0,
-                   help="seconds per hidden test (a notebook cell gets twice this)")
+    _limit_arguments(p)
     p.set_defaults(run=_grade_one)
 
     p = sub.add_parser("autograde", help="grade every collected submission into the gradebook")
@@ -144,8 +161,7 @@ def main(argv=None) -> int:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:port)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per submission")
-    p.add_argument("--test-timeout", type=float, default=5.0, help="seconds per hidden test")
+    _limit_arguments(p)
     p.set_defaults(run=_autograde)
 
     p = sub.add_parser("export", help="the grade sheet under the course policy: CSV, XLSX or Canvas CSV")
@@ -166,7 +182,8 @@ def main(argv=None) -> int:
     p.add_argument("--dir", default="demo-course", help="course directory (replaced)")
     p.add_argument("--students", type=int, default=32)
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
-    p.add_argument("--timeout", type=float, default=60.0, help="seconds per submission")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds per submission (default: each assignment's, from its assignment.toml)")
     p.set_defaults(run=_demo)
 
     p = sub.add_parser("build", help="write an assignment's nbgrader source notebook into a course")

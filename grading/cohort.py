@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import nbformat
 
-from autograder.variants import a1_mlp as catalogue
-from autograder.variants.overrides import apply_overrides
+from autograder import assignments
+from autograder.assignments import AssignmentInfo
+from autograder.variants import apply_overrides
 
 from .build import module_code
 
@@ -27,7 +28,9 @@ class Persona:
     late_hours: float = 0.0
 
 
-def make_cohort(size: int = 32, seed: int = 7) -> list[Persona]:
+def make_cohort(info: AssignmentInfo, size: int = 32, seed: int = 7) -> list[Persona]:
+    """``size`` students of ``info``'s assignment, drawing on its variant catalogue."""
+    catalogue = assignments.variants(info)
     rng = random.Random(seed)
     specials = ["blank", "corrupted", "endless", "duplicated_cell", "deleted_cell"]
     correct_names = sorted(catalogue.CORRECT)
@@ -57,35 +60,36 @@ def _defined_names(code: str) -> set[str]:
     return {n.name for n in ast.parse(code).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
 
 
-def answer_code(module: str, overrides: dict[str, str]) -> str:
+def answer_code(info: AssignmentInfo, module: str, overrides: dict[str, str]) -> str:
     """The code this student writes in the solution cell of ``module``."""
-    code = module_code(module)
+    code = module_code(info, module)
     names = _defined_names(code)
     mine = {k: v for k, v in overrides.items() if k.split(".")[0] in names}
     return apply_overrides(code, mine) if mine else code
 
 
-def fill_solutions(cells: list[dict], overrides: dict[str, str]) -> None:
+def fill_solutions(info: AssignmentInfo, cells: list[dict], overrides: dict[str, str]) -> None:
     """Write this student's code into every solution cell (``grade_id`` ``solution_<module>``)."""
     for cell in cells:
         grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
         if grade_id.startswith("solution_"):
-            cell["source"] = answer_code(grade_id.removeprefix("solution_"), overrides)
+            cell["source"] = answer_code(info, grade_id.removeprefix("solution_"), overrides)
 
 
-def answer_notebook(path, persona: Persona) -> None:
+def answer_notebook(info: AssignmentInfo, path, persona: Persona) -> None:
     """Turn the fetched student notebook at ``path`` into this persona's submission."""
     if persona.kind == "corrupted":
         path.write_text('{"cells": [ this is not json', encoding="utf-8")
         return
     nb = nbformat.read(str(path), as_version=4)
     if persona.kind != "blank":
-        fill_solutions(nb["cells"], persona.overrides)
+        fill_solutions(info, nb["cells"], persona.overrides)
     if persona.kind == "endless":
         nb.cells.append(nbformat.v4.new_code_cell("# keep training forever\nwhile True:\n    pass\n"))
+    first, last = list(info.cells)[0], list(info.cells)[-1]
     if persona.kind == "duplicated_cell":
-        copy = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_linear")
+        copy = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == first)
         nb.cells.append(nbformat.from_dict(dict(copy, id="copied-cell")))
     if persona.kind == "deleted_cell":
-        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_dropout"]
+        nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != last]
     nbformat.write(nb, str(path))

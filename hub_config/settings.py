@@ -107,6 +107,13 @@ class HubSettings:
         return f"http://{'127.0.0.1' if self.ip in ('0.0.0.0', '') else self.ip}:{self.port}"
 
 
+def _every_assignment() -> tuple[str, ...]:
+    """The default course: every assignment the platform knows (its folders), in order."""
+    from autograder.assignments import known
+
+    return tuple(known())
+
+
 def load(path: str | Path | None = None) -> HubSettings:
     """Settings from ``path``, else ``$DLGRADE_HUB_SETTINGS``, else ``hub_config/course.toml``."""
     path = Path(path or os.environ.get(ENV_VAR) or DEFAULT_FILE)
@@ -143,7 +150,8 @@ def load(path: str | Path | None = None) -> HubSettings:
         raise SettingsError(f"{path}: [course] id {course_id!r} must be a short lower-case name")
     return HubSettings(
         course_id=course_id,
-        assignments=tuple(get("course", "assignments", list)),
+        assignments=tuple(get("course", "assignments", list)) if "assignments" in data.get("course", {})
+        else _every_assignment(),
         ip=get("hub", "ip", str), port=get("hub", "port", int),
         hub_api_port=get("hub", "hub_api_port", int), proxy_api_port=get("hub", "proxy_api_port", int),
         formgrader_port=get("hub", "formgrader_port", int),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading.build import BEGIN, END, add_solution_markers, load_assignment, module_code, solution_source
+from grading.build import BEGIN, END, add_solution_markers, cell_code, load_assignment, solution_source
 
 STUB = re.compile(rf"^(\s*){re.escape(BEGIN)}\n.*?^\s*{re.escape(END)}\n", re.S | re.M)
 
@@ -17,11 +17,13 @@ def reference_source(assignment: str = "a1_mlp") -> str:
 
 def stub_source(assignment: str = "a1_mlp") -> str:
     """What a student who wrote nothing submits: every body raises NotImplementedError."""
-    _, cells = load_assignment(assignment)
-    parts = [c.body for c in cells if c.kind == "setup"]
+    info, cells = load_assignment(assignment)
+    parts = []
     for cell in cells:
-        if cell.kind == "solution":
-            marked = add_solution_markers(module_code(cell.arg))
+        if cell.kind in ("setup", "given"):
+            parts.append(cell_code(info, cell))
+        elif cell.kind == "solution":
+            marked = add_solution_markers(cell_code(info, cell))
             parts.append(STUB.sub(lambda m: f"{m.group(1)}raise NotImplementedError()\n", marked))
     return "\n\n".join(parts) + "\n"
 

@@ -9,7 +9,9 @@ import pytest
 
 from grading.autograde import autograde
 from grading.course import Course
-from grading.demo import ASSIGNMENT, build_demo_course
+from grading.demo import build_demo_course
+
+ASSIGNMENT = "a1_mlp"
 from grading.gradebook import CourseGradebook
 
 SIZE = 8

@@ -5,8 +5,8 @@ import tomllib
 import nbformat
 import pytest
 
-from grading.build import (ASSIGNMENTS, TemplateError, add_solution_markers, build_source_notebook,
-                           parse_template, solution_source)
+from autograder.assignments import ROOT
+from grading.build import TemplateError, add_solution_markers, build_source_notebook, parse_template, solution_source
 from grading.course import Course
 
 
@@ -28,7 +28,7 @@ def test_template_errors_are_clear():
 
 def test_source_notebook_has_every_grade_cell_once_with_its_points():
     nb = build_source_notebook("a1_mlp")
-    spec = tomllib.loads((ASSIGNMENTS / "a1_mlp" / "assignment.toml").read_text())
+    spec = tomllib.loads((ROOT / "assignments" / "a1_mlp" / "assignment.toml").read_text())
     graded = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
               for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
     assert graded == spec["cells"]

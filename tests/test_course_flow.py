@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from autograder import assignments
 from autograder.runner import grade_notebook
 from grading.cohort import Persona, answer_notebook
 from grading.course import Course
@@ -15,7 +16,7 @@ def test_release_fetch_submit_collect_grade_and_manual_override(tmp_path):
     course.release("a1_mlp")
     home = tmp_path / "home" / "ada"
     folder = course.fetch("a1_mlp", "ada", home)
-    answer_notebook(folder / "a1_mlp.ipynb", Persona("ada", "reference"))
+    answer_notebook(assignments.load("a1_mlp"), folder / "a1_mlp.ipynb", Persona("ada", "reference"))
     course.submit("a1_mlp", "ada", home)
     course.collect("a1_mlp")
 

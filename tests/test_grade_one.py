@@ -77,7 +77,8 @@ def test_deleted_grade_cell_is_still_graded_and_reported(perfect, tmp_path):
 def test_endless_cell_is_stopped_and_the_rest_still_graded(perfect, tmp_path):
     def hang(nb):
         nb.cells.append(nbformat.v4.new_code_cell("while True:\n    pass"))
-    data = json.loads(_grade("a1_mlp", _variant(perfect, tmp_path, hang), "--json", "--test-timeout", "1").stdout)
+    data = json.loads(_grade("a1_mlp", _variant(perfect, tmp_path, hang), "--json", "--test-timeout", "1",
+                             "--cell-timeout", "2").stdout)
     assert data["error"] is None and data["score"] == 10
     assert any("was stopped after 2 s" in w for w in data["warnings"])
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import Job, Settings, grade_all
+from autograder.batch import Submission, grade_all
+from autograder.job import Limits
 from submissions import reference_source, stub_source, write_notebook
 from autograder.variants import apply_overrides
 
@@ -71,7 +72,7 @@ def corpus(port: int) -> dict[str, list[str]]:
                            "np.testing.assert_allclose = lambda *a, **k: None\n"
                            "builtins.isinstance = lambda *a: True\nbuiltins.abs = lambda x: 0\n"],
         "read_graders": [S, "import glob, os\nstolen = {}\n"
-                            "for pattern in ['/**/reference/*.py', '/**/autograder/**/*.py', '/**/gradebook.db',"
+                            "for pattern in ['/**/reference/**/*.py', '/**/autograder/**/*.py', '/**/gradebook.db',"
                             " '/work/**/*.py', '/root/**']:\n"
                             "    for path in glob.glob(pattern, recursive=True)[:50]:\n"
                             "        try:\n            stolen[path] = open(path).read()\n"
@@ -124,7 +125,7 @@ EXPECTATIONS = {
     "always_equal": lambda r: r.score == 0 and failing(r, "sigmoid"),
     "ndarray_subclass": lambda r: r.score == 0,
     "output_flood": lambda r: r.score == 10,
-    "delete_files": lambda r: r.score == 10 and (REPO / "reference" / "activations.py").is_file(),
+    "delete_files": lambda r: r.score == 10 and (REPO / "reference" / "a1_mlp" / "activations.py").is_file(),
     "kill_parent": lambda r: r.score == 10,
     "kill_own_group_in_call": lambda r: failing(r, "killed by") and 8 < r.score < 10,
 }
@@ -136,9 +137,9 @@ def verdicts(tmp_path_factory):
     try:
         folder = tmp_path_factory.mktemp("hostile")
         entries = corpus(listener.port)
-        jobs = [Job(name, write_notebook(folder / name / "a1_mlp.ipynb", cells)) for name, cells in entries.items()]
+        jobs = [Submission(name, write_notebook(folder / name / "a1_mlp.ipynb", cells)) for name, cells in entries.items()]
         results = {r.student: r for r in grade_all("a1_mlp", jobs, workers=2,
-                                                   settings=Settings(timeout=120, test_timeout=5))}
+                                                   limits=Limits(budget=120, test_timeout=5))}
     finally:
         listener.close()
     return results, listener.connections

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.variants import a1_mlp as catalogue
+from autograder import assignments
 from grading.cohort import fill_solutions
 from hub_config.provision import provision, remove
 from hub_config.settings import load
@@ -84,7 +84,7 @@ def _login(s, name: str, start: bool = True) -> Session:
 def _answer(session: Session, overrides: dict[str, str]) -> None:
     path = f"{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"  # nbgrader fetches into COURSE/ASSIGNMENT
     nb = session.read_notebook(f"user/{session.name}", path)
-    fill_solutions(nb["cells"], overrides)
+    fill_solutions(assignments.load(ASSIGNMENT), nb["cells"], overrides)
     session.write_notebook(f"user/{session.name}", path, nb)
 
 
@@ -123,7 +123,7 @@ def test_staff_terminals_have_dlgrade_and_student_terminals_cannot_load_it(hub):
 
 
 def test_release_fetch_submit_collect_autograde_feedback_export(hub):
-    students = {CORRECT: {}, BUGGY: dict(catalogue.BUGGY[BUG].overrides)}
+    students = {CORRECT: {}, BUGGY: dict(assignments.variants(assignments.load(ASSIGNMENT)).BUGGY[BUG].overrides)}
     sessions = {name: _login(hub, name) for name in students}
     for name, overrides in students.items():
         listed = sessions[name].server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
@@ -191,7 +191,7 @@ def test_unix_permissions_keep_students_out_and_let_staff_in(hub):
         "gradebook": s.course_dir / "gradebook.db",
         "collected submissions": s.course_dir / "submitted",
         "hidden grader": grader,
-        "reference solution": s.staff_code / "reference" / "layers.py",
+        "reference solution": s.staff_code / "reference" / "a1_mlp" / "layers.py",
         "staff dlgrade": s.staff_bin / "dlgrade",
         "hub database": s.hub_state / "jupyterhub.sqlite",
     }

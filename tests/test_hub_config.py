@@ -28,6 +28,14 @@ def test_the_shipped_settings_derive_every_name_from_the_course_id():
     assert s.course_dir == Path("/srv/dlgrade/courses/dlf") and s.staff == ("instructor", "ta")
 
 
+def test_the_course_releases_every_known_assignment_unless_it_lists_them(tmp_path):
+    from autograder.assignments import known
+
+    assert load(DEFAULT_FILE).assignments == tuple(known()) and "a1_mlp" in known()
+    listed = _variant(tmp_path, 'id = "dlf"', 'id = "dlf"\nassignments = ["a1_mlp"]')
+    assert load(listed).assignments == ("a1_mlp",)
+
+
 @pytest.mark.parametrize("old, new, message", [
     ('tas = ["ta"]', 'tas = ["student1"]', "listed twice"),
     ('tas = ["ta"]', 'tas = ["Bad Name"]', "not a Unix login"),

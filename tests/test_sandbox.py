@@ -56,7 +56,7 @@ def big_file(n):
     return os.path.getsize("/tmp/big")
 '''
 
-SECRETS = [str(REPO / "reference" / "activations.py"), str(REPO / "autograder" / "a1_mlp" / "test_linear.py"),
+SECRETS = [str(REPO / "reference" / "a1_mlp" / "activations.py"), str(REPO / "autograder" / "a1_mlp" / "test_linear.py"),
            str(REPO / "grading" / "gradebook.py"), "/work", "/root", "/etc/shadow", "/etc/passwd"]
 
 

@@ -4,7 +4,7 @@
 take points away, and where ``mistake`` is set, some failing test's message must contain it
 (case-insensitive).
 
-``CORRECT``: right per ``assignments/a1_mlp/SPEC.md`` but written differently from ``reference/``;
+``CORRECT``: right per ``assignments/a1_mlp/SPEC.md`` but written differently from ``reference/a1_mlp/``;
 the hidden graders must give them full marks.
 
 Each override replaces one top-level function or class (``"sigmoid"``) or one method
@@ -12,14 +12,7 @@ Each override replaces one top-level function or class (``"sigmoid"``) or one me
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Variant:
-    overrides: dict[str, str]
-    mistake: str | None = None  # words a failing test's message must contain
-
+from autograder.variants import Variant
 
 BUGGY: dict[str, Variant] = {
     # ------------------------------------------------------------------ Linear

@@ -1,29 +1,35 @@
-"""The hidden graders of Assignment 1 are right both ways.
+"""Every known assignment's hidden graders are right both ways.
 
 * the reference solution scores full marks, with no error and no warning;
-* every realistic buggy variant (``autograder/variants/a1_mlp.py: BUGGY``) loses points, and where the
+* every realistic buggy variant (``autograder/<id>/variants.py: BUGGY``) loses points, and where the
   variant names its mistake, a failing test's message says so;
 * every correct-but-different variant (``CORRECT``) scores full marks;
 * every hidden test's points reach the total in ``assignment.toml``.
 
-Each variant is graded in the sandbox by one warm grading process per pytest worker.
+Each variant is graded in the sandbox by one warm grading process per pytest worker. Adding an
+assignment's folders adds its proof here: nothing in this file names one.
 """
 from __future__ import annotations
 
 import ast
-import tomllib
-from pathlib import Path
+import functools
 
 import pytest
 
+from autograder import assignments
 from autograder.runner import GradingProcess, grade_source
-from grading.build import solution_source
 from autograder.variants import apply_overrides
-from autograder.variants.a1_mlp import BUGGY, CORRECT
+from grading.build import solution_source
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "a1_mlp"
-TOTAL = 10.0
+KNOWN = assignments.known()
+
+
+def catalogue(aid: str):
+    return assignments.variants(assignments.load(aid))
+
+
+BUGGY = [(aid, name) for aid in KNOWN for name in sorted(catalogue(aid).BUGGY)]
+CORRECT = [(aid, name) for aid in KNOWN for name in sorted(catalogue(aid).CORRECT)]
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +38,20 @@ def process():
         yield warm
 
 
-@pytest.fixture(scope="module")
-def source() -> str:
-    return solution_source(ASSIGNMENT)
+@functools.cache
+def source(aid: str) -> str:
+    return solution_source(aid)
 
 
 @pytest.fixture(scope="module")
-def reference_result(source, process):
-    return grade_source(ASSIGNMENT, source, process=process)
+def reference_results(process):
+    cache = {}
+
+    def result(aid):
+        if aid not in cache:
+            cache[aid] = grade_source(aid, source(aid), process=process)
+        return cache[aid]
+    return result
 
 
 def describe(result) -> str:
@@ -78,37 +90,47 @@ def test_overrides_refuse_what_would_not_change_the_code(overrides, error):
         apply_overrides(src, overrides)
 
 
-@pytest.mark.parametrize("name", sorted(BUGGY) + sorted(CORRECT))
-def test_variant_applies_and_runs(source, name):
+@pytest.mark.parametrize("aid, name", BUGGY + CORRECT)
+def test_variant_applies_and_runs(aid, name):
     """Cheap, before any grading: the override targets exist and the variant's module executes."""
-    overrides = BUGGY[name].overrides if name in BUGGY else CORRECT[name]
-    code = apply_overrides(source, overrides)
+    cat = catalogue(aid)
+    overrides = cat.BUGGY[name].overrides if name in cat.BUGGY else cat.CORRECT[name]
+    code = apply_overrides(source(aid), overrides)
     exec(compile(code, f"<variant {name}>", "exec"), {"__name__": f"variant_{name}"})
     ast.parse(code)
 
 
-def test_catalogue_size():
-    assert len(BUGGY) >= 30 and len(CORRECT) >= 6
+@pytest.mark.parametrize("aid", KNOWN)
+def test_catalogue_size(aid):
+    cat = catalogue(aid)
+    assert len(cat.BUGGY) >= 3 and len(cat.CORRECT) >= 1, f"{aid}: too few variants to prove its graders"
+
+
+def test_a1_is_known_with_its_catalogue():
+    assert "a1_mlp" in KNOWN
+    assert len(catalogue("a1_mlp").BUGGY) >= 30 and len(catalogue("a1_mlp").CORRECT) >= 6
 
 
 # ---------------------------------------------------------------------------- grading
 
 
-def test_reference_scores_full_marks(reference_result):
-    r = reference_result
+@pytest.mark.parametrize("aid", KNOWN)
+def test_reference_scores_full_marks(reference_results, aid):
+    r = reference_results(aid)
+    total = assignments.load(aid).max_score
     assert r.error is None, describe(r)
     assert r.warnings == [], describe(r)
     assert r.tests, "the hidden graders ran no test at all"
-    assert r.max_score == TOTAL, describe(r)
-    assert r.score == pytest.approx(TOTAL), describe(r)
+    assert r.max_score == total, describe(r)
+    assert r.score == pytest.approx(total), describe(r)
     assert all(t.passed for t in r.tests), describe(r)
 
 
-def test_every_tests_points_reach_the_total(reference_result):
-    cells = tomllib.loads((ROOT / "assignments" / ASSIGNMENT / "assignment.toml").read_text("utf-8"))["cells"]
-    assert sum(cells.values()) == pytest.approx(TOTAL)
+@pytest.mark.parametrize("aid", KNOWN)
+def test_every_tests_points_reach_the_total(reference_results, aid):
+    cells = assignments.load(aid).cells
     per_cell: dict[str, float] = {}
-    for t in reference_result.tests:
+    for t in reference_results(aid).tests:
         assert t.max_points > 0, f"hidden test {t.cell}::{t.name} carries no points"
         per_cell[t.cell] = per_cell.get(t.cell, 0.0) + t.max_points
     assert set(per_cell) == set(cells), (
@@ -116,13 +138,12 @@ def test_every_tests_points_reach_the_total(reference_result):
     for cell, points in cells.items():
         assert per_cell[cell] == pytest.approx(points), (
             f"{cell}: hidden tests carry {per_cell[cell]:g} points, assignment.toml says {points:g}")
-    assert sum(per_cell.values()) == pytest.approx(TOTAL)
 
 
-@pytest.mark.parametrize("name", sorted(BUGGY))
-def test_buggy_variant_loses_points(source, process, name):
-    variant = BUGGY[name]
-    r = grade_source(ASSIGNMENT, apply_overrides(source, variant.overrides), process=process)
+@pytest.mark.parametrize("aid, name", BUGGY)
+def test_buggy_variant_loses_points(process, aid, name):
+    variant = catalogue(aid).BUGGY[name]
+    r = grade_source(aid, apply_overrides(source(aid), variant.overrides), process=process)
     assert r.error is None, f"{name}: the graders could not run\n{describe(r)}"
     failing = [t for t in r.tests if not t.passed]
     assert failing and r.score < r.max_score, f"{name}: NOT CAUGHT, full marks\n{describe(r)}"
@@ -131,10 +152,10 @@ def test_buggy_variant_loses_points(source, process, name):
             f"{name}: caught, but no failing message names the mistake {variant.mistake!r}\n{describe(r)}")
 
 
-@pytest.mark.parametrize("name", sorted(CORRECT))
-def test_correct_variant_scores_full_marks(source, process, name):
-    r = grade_source(ASSIGNMENT, apply_overrides(source, CORRECT[name]), process=process)
+@pytest.mark.parametrize("aid, name", CORRECT)
+def test_correct_variant_scores_full_marks(process, aid, name):
+    r = grade_source(aid, apply_overrides(source(aid), catalogue(aid).CORRECT[name]), process=process)
     assert r.error is None, f"{name}: the graders could not run\n{describe(r)}"
     assert r.warnings == [], f"{name}: unexpected warnings\n{describe(r)}"
-    assert all(t.passed for t in r.tests) and r.score == pytest.approx(r.max_score) == TOTAL, (
+    assert all(t.passed for t in r.tests) and r.score == pytest.approx(r.max_score), (
         f"{name}: FALSE FAILURE of a correct variant\n{describe(r)}")

@@ -1,0 +1,126 @@
+"""An assignment is its three folders: a toy one in a temporary root is built, graded and autograded
+by the platform with nothing else edited, under its own limits from assignment.toml."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from autograder import assignments
+from autograder.job import GradingJob
+from autograder.runner import GradingProcess, grade_source
+from autograder.variants import apply_overrides
+from grading.build import build_source_notebook, solution_source
+from grading.cohort import Persona, answer_notebook
+from grading.course import Course
+from submissions import write_notebook
+from toys import write_numpy_toy
+
+TOY = "toy_numpy"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("roots")
+    write_numpy_toy(root, TOY)
+    saved = os.environ.get(assignments.ROOTS_VARIABLE)
+    os.environ[assignments.ROOTS_VARIABLE] = str(root)
+    yield root
+    if saved is None:
+        os.environ.pop(assignments.ROOTS_VARIABLE)
+    else:
+        os.environ[assignments.ROOTS_VARIABLE] = saved
+
+
+@pytest.fixture(scope="module")
+def process(root):
+    with GradingProcess() as warm:
+        yield warm
+
+
+def test_the_toy_is_known_with_its_kind_and_limits(root):
+    assert {"a1_mlp", TOY} <= set(assignments.known())
+    info = assignments.load(TOY)
+    assert info.root == root and info.kind == "numpy" and info.max_score == 2
+    assert (info.limits.test_timeout, info.limits.cell_timeout) == (3, 5)
+    assert info.limits.budget == assignments.load("a1_mlp").limits.budget  # the default
+
+
+def test_a_bad_assignment_toml_is_named(tmp_path, monkeypatch):
+    write_numpy_toy(tmp_path, "toy_bad")
+    toml = tmp_path / "assignments" / "toy_bad" / "assignment.toml"
+    toml.write_text(toml.read_text() + "tests_timeout = 4\n")  # misspelt, in [limits]
+    monkeypatch.setenv(assignments.ROOTS_VARIABLE, str(tmp_path))
+    with pytest.raises(assignments.UnknownAssignment, match=r"\[limits\]: unknown limit\(s\) tests_timeout"):
+        assignments.load("toy_bad")
+
+
+def test_a_given_cell_carries_a1_code_locked_and_without_markers(root):
+    nb = build_source_notebook(TOY)
+    given = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").startswith("given_")]
+    assert len(given) == 1 and "def relu(" in given[0].source
+    meta = given[0].metadata["nbgrader"]
+    assert meta["locked"] and not meta["solution"] and not meta["grade"]
+    assert "### BEGIN SOLUTION" not in given[0].source
+    assert "def relu(" in solution_source(TOY) and "def relu_norm(" in solution_source(TOY)
+
+
+def test_reference_full_marks_every_buggy_variant_loses_every_correct_one_full(root, process):
+    catalogue = assignments.variants(assignments.load(TOY))
+    source = solution_source(TOY)
+    reference = grade_source(TOY, source, process=process)
+    assert reference.error is None and reference.score == reference.max_score == 2, reference
+    for name, variant in catalogue.BUGGY.items():
+        r = grade_source(TOY, apply_overrides(source, variant.overrides), process=process)
+        assert r.error is None and r.score < 2, (name, r)
+    for name, overrides in catalogue.CORRECT.items():
+        r = grade_source(TOY, apply_overrides(source, overrides), process=process)
+        assert r.score == 2, (name, r)
+
+
+def test_limits_come_from_assignment_toml_and_the_grade_marker(root, process):
+    source = solution_source(TOY)
+    slow = "import time\ntime.sleep(4)\n"
+    slow_scale = apply_overrides(source, {"scale": "def scale(x, k):\n" + "    " + slow.replace("\n", "\n    ")
+                                          + "return k * x\n"})
+    slow_relu_norm = apply_overrides(source, {"relu_norm": "def relu_norm(x):\n" + "    "
+                                              + slow.replace("\n", "\n    ") + "return norm(relu(x))\n"})
+    r = grade_source(TOY, slow_scale, process=process)
+    assert [t.message for t in r.tests if not t.passed] == ["took longer than 3 s (an endless loop, or far too slow)"]
+    r = grade_source(TOY, slow_relu_norm, process=process)  # its marker allows 10 s
+    assert r.score == 2, r
+    r = process.grade(GradingJob(
+        TOY, [source, "while True:\n    pass\n"], limits=assignments.load(TOY).limits), 2.0)
+    assert r.score == 2 and any("stopped after 5 s" in w for w in r.warnings), r
+
+
+def test_grade_one_and_autograde_grade_the_toy(root, tmp_path):
+    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}")
+    notebook = write_notebook(tmp_path / f"{TOY}.ipynb", [solution_source(TOY)])
+    out = subprocess.run([sys.executable, "-m", "grading.cli", "grade-one", TOY, str(notebook), "--json"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    data = json.loads(out.stdout)
+    assert data["error"] is None and data["score"] == data["max_score"] == 2
+
+    course = Course(tmp_path / "course")
+    course.setup()
+    course.generate(TOY)
+    course.release(TOY)
+    info = assignments.load(TOY)
+    bug = assignments.variants(info).BUGGY["norm_squared"].overrides
+    for student, persona in (("ada", Persona("ada", "reference")), ("bob", Persona("bob", "buggy", dict(bug)))):
+        home = tmp_path / "home" / student
+        folder = course.fetch(TOY, student, home)
+        answer_notebook(info, folder / info.notebook, persona)
+        nbformat.read(str(folder / info.notebook), as_version=4)  # still a notebook
+        course.submit(TOY, student, home)
+    course.collect(TOY)
+    out = subprocess.run([sys.executable, "-m", "grading.cli", "autograde", TOY, "--course", str(course.root),
+                          "--json"], capture_output=True, text=True, env=env, timeout=300)
+    summary = json.loads(out.stdout)
+    assert summary["graded"] == 2 and summary["errors"] == {}
+    assert summary["scores"] == {"ada": 2.0, "bob": 1.0}  # relu_norm uses the squared norm too
