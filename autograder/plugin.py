@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from dataclasses import dataclass
 import time
 import types
 from typing import Callable, Iterator
@@ -108,7 +109,7 @@ class GradePlugin:
         broken = None
         if session.testsfailed or not session.items:
             broken = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
-        items = session.items
+        tests = [HiddenTest.of(item) for item in session.items]
         for job in self.jobs:
             if job.assignment != self.info.id:  # another assignment's session takes it from here
                 self.leftover = job
@@ -117,11 +118,40 @@ class GradePlugin:
                 self.emit(SubmissionResult.failed(self.info.id, job.student, broken, self.info.max_score))
                 continue
             self.begin(job)
-            for i, item in enumerate(items):
-                # nextitem=None after the last test tears the session fixtures (the student) down.
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=items[i + 1] if i + 1 < len(items) else None)
+            for i, test in enumerate(tests):
+                if test.direct:
+                    self.results.append(self.run_direct(test))
+                else:  # other fixtures: pytest's own protocol (nextitem=None tears the session down)
+                    item = test.item
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=tests[i + 1].item if i + 1 < len(tests) else None)
             self.emit(self.finish())
         return True
+
+    def run_direct(self, test: "HiddenTest") -> TestResult:
+        """A test that needs only the student (and its parameters), without pytest's per-item hooks,
+        which cost more than most tests themselves."""
+        def verdict(exc: BaseException | None) -> TestResult:
+            passed = exc is None
+            return TestResult(test.item.name, test.cell, test.points if passed else 0.0, test.points, passed,
+                              "" if passed else self.explain(exc))
+        try:
+            student = self.get_student()  # outside the test's own time limit, as a fixture would be
+        except Exception as exc:  # noqa: BLE001 - reported as the test's failure
+            return verdict(exc)
+        limit = self.time_left(test.timeout)
+        try:
+            if limit <= 0:
+                raise TestTimeout("budget")
+            with time_limit(limit):
+                test.item.obj(student=student, **test.params)
+        except (Exception, TestTimeout, pytest.skip.Exception, pytest.fail.Exception) as exc:  # noqa: BLE001
+            return verdict(exc)
+        return verdict(None)
+
+    def time_left(self, own: float | None) -> float:
+        """This test's limit: its marker's or the assignment's, within what the budget has left."""
+        self.test_limit = own or self.limits.test_timeout
+        return min(self.test_limit, self.deadline - time.monotonic())
 
     # -- the student ----------------------------------------------------------------------------
     def get_student(self):
@@ -131,27 +161,35 @@ class GradePlugin:
             else:
                 module, self.load_problems = run_cells(self.job.cells, self.limits.cell_timeout)
                 self._student = Student(module)
+        elif self._sandbox is not None and not self.fatal and not self._sandbox.alive():
+            self._load_sandbox()  # an earlier test killed it: reload here, not in the next test's time
         if self.fatal:
             raise StudentError(self.fatal)
         return self._student
 
     def _start_sandbox(self):
         from .sandbox.bwrap import Limits as ProcessLimits
-        from .sandbox.proxy import Sandbox, SandboxDied, SandboxStudent
+        from .sandbox.proxy import Sandbox, SandboxStudent
 
-        cells = self.job.cells
-        self._sandbox = Sandbox(cells, cell_timeout=self.limits.cell_timeout,
+        self._sandbox = Sandbox(self.job.cells, cell_timeout=self.limits.cell_timeout,
                                 limits=ProcessLimits(memory_bytes=self.limits.memory_mb << 20))
+        self._load_sandbox()
+        self.load_problems = self._sandbox.load_problems
+        return SandboxStudent(self._sandbox)
+
+    def _load_sandbox(self) -> None:
+        """(Re)start the sandbox and run the notebook's cells, within the load's own time limit."""
+        from .sandbox.proxy import SandboxDied
+
+        self._sandbox.stop()
         try:
-            with time_limit(self.limits.cell_timeout * (len(cells) + 1) + LOAD_OVERHEAD):
+            with time_limit(self.limits.cell_timeout * (len(self.job.cells) + 1) + LOAD_OVERHEAD):
                 self._sandbox.start()
         except SandboxDied as exc:
             self.fatal = str(exc)
         except TestTimeout:
             self._sandbox.stop()
             self.fatal = "the notebook's code did not finish loading (it defeats the per-cell time limit)"
-        self.load_problems = self._sandbox.load_problems
-        return SandboxStudent(self._sandbox)
 
     # -- pytest hooks ---------------------------------------------------------------------------
     def pytest_configure(self, config):
@@ -161,11 +199,7 @@ class GradePlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
-        marker = item.get_closest_marker("grade")
-        own = marker.kwargs.get("timeout") if marker else None
-        self.test_limit = limit = float(own) if own else self.limits.test_timeout
-        if self.deadline is not None:
-            limit = min(limit, self.deadline - time.monotonic())
+        limit = self.time_left(HiddenTest.of(item).timeout)
         if limit <= 0:
             test, item.obj = item.obj, _out_of_time  # the budget is spent: fail fast, don't run
             try:
@@ -186,7 +220,7 @@ class GradePlugin:
         elif isinstance(excinfo.value, pytest.skip.Exception):
             outcome, longrepr = "skipped", (str(item.path), 0, str(excinfo.value))
         else:
-            outcome, longrepr = "failed", self.explain(excinfo)
+            outcome, longrepr = "failed", self.explain(excinfo.value)
         if call.when == "call" or (call.when == "setup" and outcome != "passed"):
             marker = item.get_closest_marker("grade")
             cell = marker.kwargs.get("cell", "?") if marker else "ungraded"
@@ -199,11 +233,8 @@ class GradePlugin:
         return TestReport(item.nodeid, item.location, {k: 1 for k in item.keywords}, outcome, longrepr,
                           call.when, duration=call.duration, start=call.start, stop=call.stop)
 
-    def explain(self, excinfo) -> str:
+    def explain(self, exc: BaseException) -> str:
         """A failure message for the student: the check's own words, never the test's source."""
-        if excinfo is None:
-            return "failed"
-        exc = excinfo.value
         if isinstance(exc, TestTimeout) and exc.args == ("budget",):
             text = "not run: the submission used up its time budget on earlier tests"
         elif isinstance(exc, TestTimeout):
@@ -215,6 +246,28 @@ class GradePlugin:
         else:
             text = f"could not be checked: {type(exc).__name__}: {exc}"
         return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + " …"
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    """A collected hidden test, read once per session: its grade cell, points and own time limit."""
+
+    item: pytest.Item
+    cell: str
+    points: float
+    timeout: float | None
+    params: dict
+    direct: bool  # needs no fixture but `student`: run without pytest's per-item protocol
+
+    @classmethod
+    def of(cls, item) -> "HiddenTest":
+        marker = item.get_closest_marker("grade")
+        kwargs = marker.kwargs if marker else {}
+        params = dict(getattr(item, "callspec", None).params) if hasattr(item, "callspec") else {}
+        needs = set(item._fixtureinfo.argnames) - set(params)
+        timeout = kwargs.get("timeout")
+        return cls(item, kwargs.get("cell", "?") if marker else "ungraded", float(kwargs.get("points", 0.0)),
+                   float(timeout) if timeout else None, params, needs <= {"student"})
 
 
 def _out_of_time(*args, **kwargs):
