@@ -1,13 +1,14 @@
 """dlgrade autograde against nbgrader autograde on the same demo cohort, in one run.
 
-    .venv/bin/python bench/autograde_vs_nbgrader.py [--students 32] [--dask]
+    .venv/bin/python bench/autograde_vs_nbgrader.py [--students 32] [--dask] [--many 1000]
 
 Builds the demo course once, copies it, grades one copy with ``nbgrader autograde`` (serial, a
 kernel per notebook, the visible tests in the grade cells) and the other with ``dlgrade
-autograde`` (warm processes, sandbox, hidden tests) with 1 and 2 local workers (and a 2-worker
-Dask LocalCluster with --dask). Compares the scores where the two graders' verdicts should
-coincide, measures dlgrade's fixed per-submission cost, and prints the throughput ratio and that
-overhead as its last line. A benchmark, not a test: nothing here asserts on time.
+autograde`` (warm processes, sandbox, hidden tests) with 1 and 2 local workers (and Dask
+LocalClusters of 1 and 2 workers with --dask). Compares the scores where the two graders' verdicts
+should coincide, measures dlgrade's fixed per-submission cost beyond the student's own code, and
+grades ``--many`` submissions made from the cohort's kinds with 2 workers. The last line is the
+RESULT. A benchmark, not a test: nothing here asserts on time.
 """
 from __future__ import annotations
 
@@ -25,12 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.runner import GradingProcess  # noqa: E402
+from autograder.runner import GradingProcess, grade_source  # noqa: E402
 from grading.autograde import autograde  # noqa: E402
 from grading.build import solution_source  # noqa: E402
 from grading.course import Course  # noqa: E402
-from grading.demo import ASSIGNMENT, build_demo_course  # noqa: E402
+from grading.demo import build_demo_course  # noqa: E402
 from grading.gradebook import CourseGradebook  # noqa: E402
+
+ASSIGNMENT = "a1_mlp"
 
 
 def copy_course(src: Course, dst: Path) -> Course:
@@ -66,22 +69,38 @@ def per_submission_costs(repeats: int = 15) -> tuple[float, float, float]:
     reference = [solution_source(ASSIGNMENT)]
     walls, own, empty = [], [], []
     with GradingProcess() as process:
-        process.start()
+        grade_source(ASSIGNMENT, reference[0], process=process)  # warm: imports, collection, oracles
         for _ in range(repeats):
             start = time.perf_counter()
-            result = process.grade(ASSIGNMENT, reference)
+            result = grade_source(ASSIGNMENT, reference[0], process=process)
             walls.append(time.perf_counter() - start)
             own.append(result.student_seconds)
             start = time.perf_counter()
-            process.grade(ASSIGNMENT, ["pass"])
+            grade_source(ASSIGNMENT, "pass", process=process)
             empty.append(time.perf_counter() - start)
     return statistics.median(walls), statistics.median(own), statistics.median(empty)
+
+
+def many_submissions(base: Course, work: Path, cohort: dict[str, str], count: int) -> Course:
+    """A copy of the course whose submitted/ holds ``count`` submissions copied from the cohort's.
+
+    The endless notebook is left out: it costs its cell limit (10 s) in any grader, by design."""
+    course = copy_course(base, work / "many")
+    submitted = course.root / "submitted"
+    sources = [s for s, kind in sorted(cohort.items()) if kind != "endless"]
+    for student in cohort:
+        shutil.rmtree(submitted / student)
+    for i in range(count):
+        src = base.root / "submitted" / sources[i % len(sources)]
+        shutil.copytree(src, submitted / f"m{i:04d}")
+    return course
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=32)
     parser.add_argument("--dask", action="store_true", help="also time a 2-worker Dask LocalCluster")
+    parser.add_argument("--many", type=int, default=1000, help="submissions in the large batch (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the course directories")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dlgrade-bench-"))
@@ -99,13 +118,19 @@ def main() -> None:
     t_nbgrader = run_nbgrader(nb_course, cell_timeout=10)
     t_one = run_dlgrade(dl_course, workers=1)
     t_two = run_dlgrade(dl_course, workers=2)
-    t_dask = None
+    t_dask = {}
     if args.dask:
         from distributed import LocalCluster
 
-        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None) as cluster:
-            run_dlgrade(dl_course, scheduler=cluster.scheduler_address)  # workers warm up
-            t_dask = run_dlgrade(dl_course, scheduler=cluster.scheduler_address)
+        for workers in (1, 2):
+            with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
+                              dashboard_address=None) as cluster:
+                run_dlgrade(dl_course, scheduler=cluster.scheduler_address)  # workers warm up
+                t_dask[workers] = run_dlgrade(dl_course, scheduler=cluster.scheduler_address)
+    t_many = None
+    if args.many:
+        many = many_submissions(base, work, cohort, args.many)
+        t_many = run_dlgrade(many, workers=2)
 
     nb, dl = cell_scores(nb_course), cell_scores(dl_course)
     honest = [s for s, kind in cohort.items() if kind in ("reference", "correct")]
@@ -120,8 +145,12 @@ def main() -> None:
           f"  ({n_nb} submissions: it aborts the whole batch on {', '.join(aside)}'s duplicated grade cell)")
     print(f"dlgrade autograde, 1 worker:      {t_one:7.1f} s  {n / t_one:6.2f} submissions/s")
     print(f"dlgrade autograde, 2 workers:     {t_two:7.1f} s  {n / t_two:6.2f} submissions/s")
-    if t_dask:
-        print(f"dlgrade autograde, Dask 2 workers:{t_dask:7.1f} s  {n / t_dask:6.2f} submissions/s")
+    for workers, t in t_dask.items():
+        print(f"dlgrade autograde, Dask {workers} worker(s):{t:6.1f} s  {n / t:6.2f} submissions/s")
+    if len(t_dask) == 2:
+        print(f"Dask: 2 workers give {t_dask[1] / t_dask[2]:.2f}x the throughput of one")
+    if t_many:
+        print(f"{args.many} submissions (the cohort's kinds but the endless one), 2 workers: {t_many:.1f} s")
     print(f"honest submissions, per-cell scores equal in both: {agree}/{total}")
     print(f"buggy submissions: grade cells where hidden tests caught what the visible ones passed: {caught}")
     print(f"warm, per submission (median of 15): reference {full * 1000:.0f} ms, of which its own code "
@@ -129,8 +158,9 @@ def main() -> None:
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     ratio = (n / t_two) / (n_nb / t_nbgrader)
-    print(f"RESULT throughput {ratio:.1f}x nbgrader's on 2 workers; overhead beyond the student's own code "
-          f"{(full - own) * 1000:.0f} ms per submission (median)")
+    many_text = f"{t_many:.0f} s" if t_many else "(skipped)"
+    print(f"RESULT throughput {ratio:.1f}x nbgrader's on 2 workers; overhead {(full - own) * 1000:.0f} ms "
+          f"per submission (median); {args.many} submissions in {many_text}")
 
 
 if __name__ == "__main__":
