@@ -95,7 +95,7 @@ class GradePlugin:
             from .sandbox.proxy import prestart
 
             self._sandbox.stop()
-            prestart()  # the next submission's sandbox starts while this result travels
+            prestart(**self._sandbox_options())  # the next submission's sandbox warms while this result travels
         result = SubmissionResult(assignment=self.info.id, student=self.job.student,
                                   tests=self.results, warnings=self.load_problems,
                                   max_score=self.info.max_score, error=self.fatal,
@@ -160,19 +160,23 @@ class GradePlugin:
                 self._student = self._start_sandbox()
             else:
                 module, self.load_problems = run_cells(self.job.cells, self.limits.cell_timeout)
-                self._student = Student(module)
+                self._student = Student(module, harness=self.info.harness)
         elif self._sandbox is not None and not self.fatal and not self._sandbox.alive():
             self._load_sandbox()  # an earlier test killed it: reload here, not in the next test's time
         if self.fatal:
             raise StudentError(self.fatal)
         return self._student
 
-    def _start_sandbox(self):
+    def _sandbox_options(self) -> dict:
         from .sandbox.bwrap import Limits as ProcessLimits
+
+        return {"limits": ProcessLimits(memory_bytes=self.limits.memory_mb << 20),
+                "preamble": self.info.kind, "harness": self.info.harness}
+
+    def _start_sandbox(self):
         from .sandbox.proxy import Sandbox, SandboxStudent
 
-        self._sandbox = Sandbox(self.job.cells, cell_timeout=self.limits.cell_timeout,
-                                limits=ProcessLimits(memory_bytes=self.limits.memory_mb << 20))
+        self._sandbox = Sandbox(self.job.cells, cell_timeout=self.limits.cell_timeout, **self._sandbox_options())
         self._load_sandbox()
         self.load_problems = self._sandbox.load_problems
         return SandboxStudent(self._sandbox)

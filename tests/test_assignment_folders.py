@@ -18,15 +18,16 @@ from grading.build import build_source_notebook, solution_source
 from grading.cohort import Persona, answer_notebook
 from grading.course import Course
 from submissions import write_notebook
-from toys import write_numpy_toy
+from toys import write_numpy_toy, write_torch_toy
 
-TOY = "toy_numpy"
+TOY, TORCH_TOY = "toy_numpy", "toy_torch"
 
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     root = tmp_path_factory.mktemp("roots")
     write_numpy_toy(root, TOY)
+    write_torch_toy(root, TORCH_TOY)
     saved = os.environ.get(assignments.ROOTS_VARIABLE)
     os.environ[assignments.ROOTS_VARIABLE] = str(root)
     yield root
@@ -69,16 +70,23 @@ def test_a_given_cell_carries_a1_code_locked_and_without_markers(root):
     assert "def relu(" in solution_source(TOY) and "def relu_norm(" in solution_source(TOY)
 
 
-def test_reference_full_marks_every_buggy_variant_loses_every_correct_one_full(root, process):
-    catalogue = assignments.variants(assignments.load(TOY))
-    source = solution_source(TOY)
-    reference = grade_source(TOY, source, process=process)
-    assert reference.error is None and reference.score == reference.max_score == 2, reference
+def test_the_torch_toy_is_a_torch_kind_with_a_harness(root):
+    info = assignments.load(TORCH_TOY)
+    assert info.kind == "torch" and info.harness == root / "autograder" / TORCH_TOY / "harness"
+
+
+@pytest.mark.parametrize("aid", [TOY, TORCH_TOY])
+def test_reference_full_marks_every_buggy_variant_loses_every_correct_one_full(root, process, aid):
+    catalogue = assignments.variants(assignments.load(aid))
+    source = solution_source(aid)
+    reference = grade_source(aid, source, process=process)
+    assert reference.error is None and reference.warnings == [], reference
+    assert reference.score == reference.max_score == 2, reference
     for name, variant in catalogue.BUGGY.items():
-        r = grade_source(TOY, apply_overrides(source, variant.overrides), process=process)
+        r = grade_source(aid, apply_overrides(source, variant.overrides), process=process)
         assert r.error is None and r.score < 2, (name, r)
     for name, overrides in catalogue.CORRECT.items():
-        r = grade_source(TOY, apply_overrides(source, overrides), process=process)
+        r = grade_source(aid, apply_overrides(source, overrides), process=process)
         assert r.score == 2, (name, r)
 
 

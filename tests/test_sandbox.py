@@ -47,6 +47,9 @@ def connect(host, port):
 def identity():
     return [os.getuid(), os.getgid(), os.getpid()]
 
+def processes():
+    return sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+
 def limit(name):
     return list(resource.getrlimit(getattr(resource, name)))
 
@@ -82,7 +85,7 @@ def test_system_is_read_only_and_scratch_is_writable(probe):
 def test_runs_as_an_unprivileged_user_in_its_own_pid_namespace(probe):
     uid, gid, pid = probe.identity()
     assert uid != 0 and gid != 0
-    assert pid < 10  # a fresh PID namespace: the host's processes are not there
+    assert probe.processes() == [1, pid]  # its own PID namespace: the zygote (pid 1) and itself
 
 
 def test_no_network(probe):
@@ -107,6 +110,91 @@ def test_objects_stay_inside_and_only_data_comes_out():
         assert type(box.W) is np.ndarray and np.array_equal(box.double(), 2 * np.eye(2))
         box.W = np.ones((2, 2))
         assert np.array_equal(box.double(), 2 * np.ones((2, 2)))
+    finally:
+        sandbox.stop()
+
+
+VALUE = """
+import numpy as np
+CALLS = []
+
+class Value:
+    def __init__(self, x):
+        self.x = x
+    def _of(self, o):
+        return o.x if isinstance(o, Value) else o
+    def __add__(self, o):
+        CALLS.append("__add__"); return Value(self.x + self._of(o))
+    def __radd__(self, o):
+        CALLS.append("__radd__"); return Value(self._of(o) + self.x)
+    def __mul__(self, o):
+        CALLS.append("__mul__"); return Value(self.x * self._of(o))
+    def __rmul__(self, o):
+        CALLS.append("__rmul__"); return Value(self._of(o) * self.x)
+    def __rsub__(self, o):
+        CALLS.append("__rsub__"); return Value(self._of(o) - self.x)
+    def __matmul__(self, o):
+        return float(np.sum(self.x * o))
+    def __neg__(self):
+        return Value(-self.x)
+    def __lt__(self, o):
+        return self.x < self._of(o)
+    def __float__(self):
+        return float(self.x)
+    def __len__(self):
+        return 3
+    def __iter__(self):
+        return iter([1, 2.5, Value(7.0)])
+    def __getitem__(self, key):
+        return np.arange(10)[key]
+    def __bool__(self):
+        return self.x != 0
+    def __call__(self, y):
+        return self.x * y
+
+def calls():
+    return list(CALLS)
+"""
+
+
+@pytest.mark.parametrize("face", ["sandbox", "in-process"])
+def test_operators_len_and_iteration_reach_the_students_objects(face):
+    if face == "sandbox":
+        sandbox = Sandbox([VALUE], cell_timeout=10)
+        sandbox.start()
+        student = SandboxStudent(sandbox)
+    else:
+        from autograder.sandbox.host import Host
+        from autograder.student import Student
+        host = Host()
+        host.load([VALUE], cell_timeout=10)
+        student, sandbox = Student(host.module), None
+    try:
+        a, b = student.Value(2.0), student.Value(3.0)
+        assert (2 * a + b).x == 7.0 and (10 - a).x == 8.0 and (np.float64(2.0) * a).x == 4.0
+        assert student.calls() == ["__rmul__", "__add__", "__rsub__", "__rmul__"]
+        assert sum([a, b]).x == 5.0  # 0 + a is a.__radd__(0)
+        assert (-a).x == -2.0 and (a < b) is True and float(a) == 2.0 and bool(student.Value(0.0)) is False
+        assert a @ np.ones(3) == 6.0 and a(4.0) == 8.0
+        assert len(a) == 3 and np.array_equal(a[2:5], [2, 3, 4]) and a[3] == 3
+        items = list(a)
+        assert items[:2] == [1, 2.5] and items[2].x == 7.0
+        with pytest.raises(StudentError, match="operator truediv raised TypeError"):
+            a / 2
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def test_iteration_is_one_round_trip():
+    sandbox = Sandbox([VALUE], cell_timeout=10)
+    sandbox.start()
+    try:
+        value = SandboxStudent(sandbox).Value(1.0)
+        sent = []
+        request = sandbox.request
+        sandbox.request = lambda message: (sent.append(message["op"]), request(message))[1]
+        assert len([item for item in value]) == 3 and sent == ["operator"]  # (list() asks len() first)
     finally:
         sandbox.stop()
 

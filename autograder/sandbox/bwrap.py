@@ -1,14 +1,15 @@
-"""The bubblewrap command line and resource limits for one sandboxed student process.
+"""The bubblewrap command line for a sandbox, and the resource limits of each student process.
 
 Inside: a read-only /usr, the Python runtime and its site-packages (with dlgrade's own packages
-masked), this folder's host and wire modules, an empty size-capped /tmp, no network, its own PID
-namespace, and an unprivileged uid of its own when we are root. Nothing else of the machine: not
-the course directory, the reference solutions, the hidden graders or other submissions.
+masked), this folder's host and wire modules, the assignment's harness folder (read-only, when it
+has one), an empty size-capped /tmp, no network, its own PID namespace, and an unprivileged uid of
+its own when we are root. Nothing else of the machine: not the course directory, the reference
+solutions, the hidden graders or other submissions. The sandbox runs host.py's zygote, which forks
+one child per submission; the child applies :func:`rlimits` to itself.
 """
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import site
 import sys
@@ -61,10 +62,12 @@ def _system_binds() -> list[str]:
     return args
 
 
-def command(in_fd: int, out_fd: int, uid: int | None, limits: Limits = Limits()) -> list[str]:
-    """argv for the sandboxed host; ``uid`` is the unprivileged uid to run as (root only)."""
+def command(ctrl_fd: int, uid: int | None, tmp_bytes: int = Limits.tmp_bytes, preamble: str = "numpy",
+            harness: Path | None = None) -> list[str]:
+    """argv for the sandboxed zygote; ``uid`` is the unprivileged uid to run as (root only)."""
     prefix = os.path.realpath(sys.base_prefix)
-    args = [find_bwrap(), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+    # --as-pid-1: the zygote is the namespace's init, which its children's signals cannot reach.
+    args = [find_bwrap(), "--unshare-pid", "--as-pid-1", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
     if uid is None:
         args += ["--unshare-user", "--uid", "65534", "--gid", "65534"]
@@ -81,17 +84,19 @@ def command(in_fd: int, out_fd: int, uid: int | None, limits: Limits = Limits())
     args += ["--perms", "0755", "--dir", "/sandbox/host",
              "--ro-bind", str(HERE / "host.py"), "/sandbox/host/host.py",
              "--ro-bind", str(HERE / "wire.py"), "/sandbox/host/wire.py",
-             "--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(limits.tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp",
+             "--proc", "/proc", "--dev", "/dev", "--mqueue", "/dev/mqueue",
+             "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp",
              "--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "PATH", "/usr/bin:/bin",
              "--setenv", "PYTHONPATH", ":".join(pythonpath), "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
              "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1",
              "--setenv", "MKL_NUM_THREADS", "1", "--setenv", "MPLBACKEND", "Agg"]
+    if harness is not None:
+        args += ["--ro-bind", str(harness), "/sandbox/harness"]
     if uid is not None:
         args += [shutil.which("setpriv") or "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}",
                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
     python = f"/sandbox/python/bin/python{sys.version_info.major}.{sys.version_info.minor}"
-    return args + [python, "-s", "/sandbox/host/host.py", str(in_fd), str(out_fd), str(limits.processes)]
+    return args + [python, "-s", "/sandbox/host/host.py", str(ctrl_fd), preamble]
 
 
 def sandbox_uid() -> int | None:
@@ -101,14 +106,11 @@ def sandbox_uid() -> int | None:
     return 61000 + os.getpid() % 4000
 
 
-def apply_limits(limits: Limits) -> None:
-    """preexec_fn: a session of its own (to kill the whole group) and the resource limits."""
-    os.setsid()
-    for res, value in ((resource.RLIMIT_AS, limits.memory_bytes), (resource.RLIMIT_CPU, limits.cpu_seconds),
-                       (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_NOFILE, limits.open_files),
-                       (resource.RLIMIT_CORE, 0)):
-        resource.setrlimit(res, (value, value))
-    if os.geteuid() == 0:  # counted per uid: only meaningful once setpriv drops to the sandbox uid
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
-    # Not root (a hub's grader account): host.py sets it inside the sandbox's own user namespace,
-    # where the count is per sandbox rather than for every process of the grading account.
+def rlimits(limits: Limits) -> dict[str, int]:
+    """The limits each submission's process sets on itself right after the zygote forks it.
+
+    RLIMIT_NPROC counts per uid: the sandbox uid of this worker when we are root, else the uid of
+    the sandbox's own user namespace, so either way it caps this sandbox's processes only.
+    """
+    return {"RLIMIT_AS": limits.memory_bytes, "RLIMIT_CPU": limits.cpu_seconds, "RLIMIT_FSIZE": limits.file_bytes,
+            "RLIMIT_NOFILE": limits.open_files, "RLIMIT_CORE": 0, "RLIMIT_NPROC": limits.processes}

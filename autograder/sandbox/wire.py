@@ -24,8 +24,10 @@ class WireError(Exception):
     """A frame that is malformed, too large, or not plain data."""
 
 
-def encode(value, handles=None) -> bytes:
-    """Serialise ``value``; objects that are not plain data become handles via ``handles(obj)``."""
+def encode(value, handles=None, convert=None) -> bytes:
+    """Serialise ``value``. An object that is not plain data is first offered to ``convert(obj)``
+    (which may return plain data in its place, e.g. a tensor's array), else becomes a handle via
+    ``handles(obj)``."""
     blob = bytearray()
 
     def enc(v, depth=0):
@@ -49,6 +51,10 @@ def encode(value, handles=None) -> bytes:
             return {"__tuple__": items} if isinstance(v, tuple) else items
         if isinstance(v, dict):
             return {"__dict__": [[str(k), enc(x, depth + 1)] for k, x in v.items()]}
+        if convert is not None:
+            replacement = convert(v)
+            if replacement is not v:
+                return enc(replacement, depth + 1)
         if handles is None:
             raise WireError(f"cannot send a {type(v).__name__}")
         return handles(v)
@@ -113,8 +119,12 @@ def _array(spec, blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=dtype, count=size // itemsize, offset=start).reshape(shape).copy()
 
 
-def write_frame(fd: int, value, handles=None) -> None:
-    data = memoryview(encode(value, handles))
+def write_frame(fd: int, value, handles=None, convert=None) -> None:
+    write_all(fd, encode(value, handles, convert))
+
+
+def write_all(fd: int, frame: bytes) -> None:
+    data = memoryview(frame)
     while data:
         data = data[os.write(fd, data):]
 
