@@ -7,6 +7,10 @@ A hidden test computes an oracle (a tiny hand-checkable value, or torch in float
                        mistakes=[(expected.T, "dW is transposed: ...")],
                        factors=checks.batch_factors(5))
 
+An oracle that depends only on fixed inputs (seeds, shapes, hyperparameters) is wrapped in
+:func:`cached`: a warm grading process computes it once and reuses it, read-only, for every
+submission; whatever depends on the student's answer is recomputed each time.
+
 A check passes silently or raises ``AssertionError`` whose message is the feedback the student
 reads: the quantity, the maximum absolute error and where it occurs, the CS231n relative error
 max|a − b| / max(1e−8, |a| + |b|), and the likely mistake when the answer matches one.
@@ -50,6 +54,8 @@ sigmoid(0) = 0.5 — the single worst entry.
 from __future__ import annotations
 
 import contextlib
+import functools
+import types
 import warnings
 from typing import Callable, Iterable, Sequence
 
@@ -80,6 +86,33 @@ def torch64(*arrays, grad: bool = False):
 def numpy64(tensor) -> np.ndarray:
     """A float64 numpy copy of a torch tensor (detached)."""
     return tensor.detach().cpu().numpy().astype(np.float64).copy()
+
+
+def frozen(value):
+    """``value`` made immutable in place: arrays read-only, lists and tuples tuples, dicts read-only maps."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+        return value
+    if type(value) in (list, tuple):
+        return tuple(frozen(v) for v in value)
+    if type(value) is dict:
+        return types.MappingProxyType({k: frozen(v) for k, v in value.items()})
+    return value
+
+
+def cached(func: Callable) -> Callable:
+    """Memoise a grader-side oracle: a pure function of hashable arguments (seeds, shapes, names).
+
+    A warm grading process runs the same collected hidden tests for submission after submission,
+    so an oracle that depends only on fixed inputs is computed once per process. Its result is
+    :func:`frozen`, so a test can never corrupt it for the next submission: copy what must be
+    mutated. Never cache anything computed from a student's answer.
+    """
+    @functools.wraps(func)
+    def compute(*args, **kwargs):
+        return frozen(func(*args, **kwargs))
+
+    return functools.cache(compute)
 
 
 def off_kinks(rng: np.random.Generator, shape, low: float = 0.1, high: float = 3.0) -> np.ndarray:

@@ -70,29 +70,43 @@ def _torch_value_and_grad(name, x):
     return checks.numpy64(y), checks.numpy64(t.grad)
 
 
+@checks.cached
+def _forward_case(name):
+    """x, torch's f(x) and the buggy candidates for f, for test_activation_forward_matches_torch."""
+    x = _inputs(1000 + NAMES.index(name))
+    expected, _ = _torch_value_and_grad(name, x)
+    return x, expected, checks.quietly(ACTIVATIONS[name][2], x)
+
+
+@checks.cached
+def _derivative_case(name):
+    """x, torch's f'(x) and the buggy candidates for f', for test_activation_derivative_matches_torch."""
+    x = _inputs(2000 + NAMES.index(name))
+    _, expected = _torch_value_and_grad(name, x)
+    return x, expected, checks.quietly(ACTIVATIONS[name][3], x)
+
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.grade(cell=CELL, points=0.0625)
 def test_activation_forward_matches_torch(student, name):
-    x = _inputs(1000 + NAMES.index(name))
-    extra, _, mistakes, _ = ACTIVATIONS[name]
-    expected, _ = _torch_value_and_grad(name, x)
+    x, expected, mistakes = _forward_case(name)
+    extra = ACTIVATIONS[name][0]
     actual = getattr(student, name)(x, *extra)
     args = "".join(f", {a}" for a in extra)
     checks.check_array(f"{name}(x{args})", actual, expected, context=f"x of shape {x.shape}",
-                       mistakes=checks.quietly(mistakes, x))
+                       mistakes=mistakes)
 
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.grade(cell=CELL, points=0.0625)
 def test_activation_derivative_matches_torch(student, name):
-    x = _inputs(2000 + NAMES.index(name))
-    extra, _, _, mistakes = ACTIVATIONS[name]
-    _, expected = _torch_value_and_grad(name, x)
+    x, expected, mistakes = _derivative_case(name)
+    extra = ACTIVATIONS[name][0]
     actual = getattr(student, f"{name}_grad")(x, *extra)
     args = "".join(f", {a}" for a in extra)
     checks.check_array(f"{name}_grad(x{args})", actual, expected,
                        context=f"the element-wise derivative f'(x), x of shape {x.shape}",
-                       mistakes=checks.quietly(mistakes, x))
+                       mistakes=mistakes)
 
 
 HAND_VALUES = [
@@ -136,65 +150,99 @@ def _softmax(z, axis=-1):
     return e / e.sum(axis=axis, keepdims=True)
 
 
-@pytest.mark.grade(cell=CELL, points=0.0625)
-def test_softmax_matches_torch_over_the_last_axis(student):
+def _torch_softmax(z):
+    return checks.numpy64(torch.softmax(checks.torch64(z), -1))
+
+
+def _torch_log_softmax(z):
+    return checks.numpy64(torch.log_softmax(checks.torch64(z), -1))
+
+
+@checks.cached
+def _softmax_case():
+    """z (5, 4) and z3 (2, 3, 4), each with torch's softmax and the softmax over a wrong axis."""
     rng = np.random.default_rng(3001)
     z = rng.normal(0, 3, size=(5, 4))
-    checks.check_array("softmax(z)", student.softmax(z), checks.numpy64(torch.softmax(checks.torch64(z), -1)),
-                       context="z of shape (5, 4); each row should sum to 1",
-                       mistakes=[(_softmax(z, axis=0), "normalised over the wrong axis: softmax runs over the "
-                                                      "last axis (each row sums to 1)")])
     z3 = rng.normal(0, 3, size=(2, 3, 4))
-    checks.check_array("softmax(z)", student.softmax(z3), checks.numpy64(torch.softmax(checks.torch64(z3), -1)),
+    return (z, _torch_softmax(z), _softmax(z, axis=0)), (z3, _torch_softmax(z3), _softmax(z3, axis=1))
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
+def test_softmax_matches_torch_over_the_last_axis(student):
+    (z, expected, axis_0), (z3, expected3, axis_1) = _softmax_case()
+    checks.check_array("softmax(z)", student.softmax(z), expected,
+                       context="z of shape (5, 4); each row should sum to 1",
+                       mistakes=[(axis_0, "normalised over the wrong axis: softmax runs over the "
+                                          "last axis (each row sums to 1)")])
+    checks.check_array("softmax(z)", student.softmax(z3), expected3,
                        context="z of shape (2, 3, 4): softmax runs over the last axis",
-                       mistakes=[(_softmax(z3, axis=1), "normalised over axis 1: softmax runs over the last "
-                                                       "axis (axis=-1)")])
+                       mistakes=[(axis_1, "normalised over axis 1: softmax runs over the last "
+                                          "axis (axis=-1)")])
+
+
+@checks.cached
+def _log_softmax_case():
+    """z (6, 5), torch's log_softmax and the log of the softmax over axis 0."""
+    z = np.random.default_rng(3002).normal(0, 3, size=(6, 5))
+    return z, _torch_log_softmax(z), np.log(_softmax(z, axis=0))
 
 
 @pytest.mark.grade(cell=CELL, points=0.0625)
 def test_log_softmax_matches_torch(student):
-    z = np.random.default_rng(3002).normal(0, 3, size=(6, 5))
-    expected = checks.numpy64(torch.log_softmax(checks.torch64(z), -1))
+    z, expected, axis_0 = _log_softmax_case()
     checks.check_array("log_softmax(z)", student.log_softmax(z), expected, context="z of shape (6, 5)",
-                       mistakes=[(np.log(_softmax(z, axis=0)), "normalised over the wrong axis: log_softmax "
-                                                              "runs over the last axis")])
+                       mistakes=[(axis_0, "normalised over the wrong axis: log_softmax "
+                                          "runs over the last axis")])
 
 
 OVERFLOW_HINT = ("np.exp overflows for logits this large: subtract each row's max first "
                  "(softmax(z) = softmax(z − max z)) and use log-sum-exp for log_softmax")
 
 
-@pytest.mark.grade(cell=CELL, points=0.0625)
-def test_softmax_and_log_softmax_stable_for_logits_of_1e4(student):
+@checks.cached
+def _large_logits_case():
+    """Logits up to 1e4, torch's softmax and log_softmax, and the naive (overflowing) formulas' values."""
     z = np.array([[1e4, 1e4, 1e4], [1e4, 1e4 - 1.0, 1e4 - 3.0], [-1e4, 0.0, 1e4], [2e4, -5e3, 1e4]])
-    ctx = "logits up to 1e4"
     naive_softmax = checks.quietly(lambda: np.exp(z) / np.exp(z).sum(-1, keepdims=True))
-    checks.check_array("softmax(z)", student.softmax(z), checks.numpy64(torch.softmax(checks.torch64(z), -1)),
-                       context=ctx, nonfinite_hint=OVERFLOW_HINT,
-                       mistakes=[(naive_softmax, "overflow: " + OVERFLOW_HINT)])
     naive_log = checks.quietly(lambda: z - np.log(np.exp(z).sum(-1, keepdims=True)))
     log_of_softmax = checks.quietly(lambda: np.log(_softmax(z)))
-    checks.check_array("log_softmax(z)", student.log_softmax(z),
-                       checks.numpy64(torch.log_softmax(checks.torch64(z), -1)),
+    return z, _torch_softmax(z), _torch_log_softmax(z), naive_softmax, naive_log, log_of_softmax
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
+def test_softmax_and_log_softmax_stable_for_logits_of_1e4(student):
+    z, softmax, log_softmax, naive_softmax, naive_log, log_of_softmax = _large_logits_case()
+    ctx = "logits up to 1e4"
+    checks.check_array("softmax(z)", student.softmax(z), softmax,
+                       context=ctx, nonfinite_hint=OVERFLOW_HINT,
+                       mistakes=[(naive_softmax, "overflow: " + OVERFLOW_HINT)])
+    checks.check_array("log_softmax(z)", student.log_softmax(z), log_softmax,
                        context=ctx, nonfinite_hint=OVERFLOW_HINT,
                        mistakes=[(naive_log, "overflow: " + OVERFLOW_HINT),
                                  (log_of_softmax, "log(softmax(z)) underflows to log(0) = −inf: compute "
                                                   "z − max − log Σ e^(z − max) directly")])
 
 
-@pytest.mark.grade(cell=CELL, points=0.0625)
-def test_sigmoid_and_softplus_stable_at_plus_minus_1000(student):
+@checks.cached
+def _extreme_inputs_case():
+    """x = ±1000, ±50, ... and torch's σ(x), σ'(x) and softplus(x) there."""
     x = np.array([-1000.0, -50.0, -1.0, 0.5, 50.0, 1000.0])
     t = checks.torch64(x)
+    return x, checks.numpy64(torch.sigmoid(t)), checks.numpy64(torch.sigmoid(t) * torch.sigmoid(-t)), \
+        checks.numpy64(torch.logaddexp(t, 0 * t))
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
+def test_sigmoid_and_softplus_stable_at_plus_minus_1000(student):
+    x, sigmoid, sigmoid_grad, softplus = _extreme_inputs_case()
     hint = ("overflow in np.exp: e^x for x = 1000 is inf; evaluate e^(−|x|) only "
             "(σ(x) = 1/(1 + e^(−x)) for x ≥ 0 and eˣ/(1 + eˣ) for x < 0)")
     value = checks.call_without_fp_warnings("sigmoid(x) with x = ±1000", student.sigmoid, x)
-    checks.check_array("sigmoid(x)", value, checks.numpy64(torch.sigmoid(t)), context="x = ±1000, ±50, ...",
+    checks.check_array("sigmoid(x)", value, sigmoid, context="x = ±1000, ±50, ...",
                        nonfinite_hint=hint)
-    checks.check_array("sigmoid_grad(x)", student.sigmoid_grad(x),
-                       checks.numpy64(torch.sigmoid(t) * torch.sigmoid(-t)), context="x = ±1000, ±50, ...",
+    checks.check_array("sigmoid_grad(x)", student.sigmoid_grad(x), sigmoid_grad, context="x = ±1000, ±50, ...",
                        nonfinite_hint=hint)
-    checks.check_array("softplus(x)", student.softplus(x), checks.numpy64(torch.logaddexp(t, 0 * t)),
+    checks.check_array("softplus(x)", student.softplus(x), softplus,
                        context="x = ±1000, ±50, ...",
                        nonfinite_hint="overflow: log(1 + e^x) is inf for x = 1000; use "
                                       "max(x, 0) + log1p(e^(−|x|)) or np.logaddexp(0, x)")

@@ -29,6 +29,7 @@ def _after_a_previous_batch(layer):
 ACCUMULATES = "backward must set dW and db (=), not add to them (+=): the previous batch's gradient is still in it"
 
 
+@checks.cached
 def _random_case(seed, n=5, d_in=4, d_out=3):
     """x (n, in), W (out, in), b (out,), g = dL/dy (n, out) and torch's y, dx, dW, db in float64."""
     rng = np.random.default_rng(seed)

@@ -37,21 +37,52 @@ def _elementwise_grad_factors(n, d):
     }
 
 
-def _regression_case(seed):
+# The cases below are fixed by their seeds: each returns its inputs and torch's loss and gradient,
+# computed once per grading process.
+
+
+@checks.cached
+def _regression_case(seed, loss):
+    """pred, target (N, D) and torch's ``loss`` (F.mse_loss or F.l1_loss) and its gradient."""
     rng = np.random.default_rng(seed)
     target = rng.normal(size=(N, D))
     pred = target + checks.off_kinks(rng, (N, D), 0.1, 2.0)  # p − t away from 0 (the kink of |p − t|)
-    return pred, target
+    return pred, target, *_value_and_grad(loss, pred, checks.torch64(target))
 
 
+@checks.cached
 def _bce_case(seed):
+    """prob, target (N, D) and torch's BCE and its gradient."""
     rng = np.random.default_rng(seed)
-    return rng.uniform(0.05, 0.95, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
+    prob, target = rng.uniform(0.05, 0.95, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
+    return prob, target, *_value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
 
 
-def _ce_case(seed, n=7, c=4, scale=2.0):
+@checks.cached
+def _bce_with_logits_case(seed):
+    """logits, target (N, D) and torch's BCE-with-logits and its gradient."""
     rng = np.random.default_rng(seed)
-    return rng.normal(0, scale, size=(n, c)), rng.integers(0, c, size=n)
+    logits, target = rng.normal(0, 3, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
+    return logits, target, *_value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+
+
+@checks.cached
+def _bce_with_logits_at_1000():
+    """logits ±1000 (and 0, 30), target and torch's BCE-with-logits and its gradient."""
+    logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0], [0.0, 30.0]])
+    target = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    return logits, target, *_value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+
+
+@checks.cached
+def _ce_case(seed, n=7, c=4, scale=2.0, equal_first_row=None):
+    """logits (n, c), labels and torch's cross-entropy and its gradient; ``equal_first_row``: the
+    value every logit of row 0 is set to."""
+    rng = np.random.default_rng(seed)
+    logits, labels = rng.normal(0, scale, size=(n, c)), rng.integers(0, c, size=n)
+    if equal_first_row is not None:
+        logits[0] = equal_first_row
+    return logits, labels, *_value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
 
 
 # ------------------------------------------------------------------------------------- hand values
@@ -85,8 +116,7 @@ def test_loss_values_at_hand_checkable_points(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mse_matches_torch(student):
-    pred, target = _regression_case(5101)
-    expected, _ = _value_and_grad(F.mse_loss, pred, checks.torch64(target))
+    pred, target, expected, _ = _regression_case(5101, F.mse_loss)
     checks.check_scalar("mse(pred, target)", student.mse(pred, target), expected,
                         context=f"pred of shape {pred.shape}", show_values=False,
                         factors=_elementwise_factors(N, D))
@@ -94,8 +124,7 @@ def test_mse_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mse_grad_matches_torch(student):
-    pred, target = _regression_case(5102)
-    _, expected = _value_and_grad(F.mse_loss, pred, checks.torch64(target))
+    pred, target, _, expected = _regression_case(5102, F.mse_loss)
     checks.check_array("mse_grad(pred, target)", student.mse_grad(pred, target), expected,
                        context=f"d(mean loss)/d(pred), pred of shape {pred.shape}",
                        factors=_elementwise_grad_factors(N, D),
@@ -104,8 +133,7 @@ def test_mse_grad_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mae_matches_torch(student):
-    pred, target = _regression_case(5103)
-    expected, _ = _value_and_grad(F.l1_loss, pred, checks.torch64(target))
+    pred, target, expected, _ = _regression_case(5103, F.l1_loss)
     checks.check_scalar("mae(pred, target)", student.mae(pred, target), expected,
                         context=f"pred of shape {pred.shape}", show_values=False,
                         factors=_elementwise_factors(N, D))
@@ -113,8 +141,7 @@ def test_mae_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mae_grad_matches_torch(student):
-    pred, target = _regression_case(5104)
-    _, expected = _value_and_grad(F.l1_loss, pred, checks.torch64(target))
+    pred, target, _, expected = _regression_case(5104, F.l1_loss)
     checks.check_array("mae_grad(pred, target)", student.mae_grad(pred, target), expected,
                        context=f"sign(p − t)/n, pred of shape {pred.shape}",
                        factors=_elementwise_grad_factors(N, D))
@@ -125,8 +152,7 @@ def test_mae_grad_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_bce_matches_torch(student):
-    prob, target = _bce_case(5105)
-    expected, _ = _value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
+    prob, target, expected, _ = _bce_case(5105)
     checks.check_scalar("bce(prob, target)", student.bce(prob, target), expected,
                         context=f"prob of shape {prob.shape}", show_values=False,
                         factors=_elementwise_factors(N, D))
@@ -134,8 +160,7 @@ def test_bce_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_bce_grad_matches_torch(student):
-    prob, target = _bce_case(5106)
-    _, expected = _value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
+    prob, target, _, expected = _bce_case(5106)
     checks.check_array("bce_grad(prob, target)", student.bce_grad(prob, target), expected,
                        context=f"d(mean BCE)/d(prob), prob of shape {prob.shape}",
                        factors=_elementwise_grad_factors(N, D))
@@ -143,9 +168,7 @@ def test_bce_grad_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_bce_with_logits_matches_torch(student):
-    rng = np.random.default_rng(5107)
-    logits, target = rng.normal(0, 3, size=(N, D)), rng.integers(0, 2, size=(N, D)).astype(float)
-    value, grad = _value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+    logits, target, value, grad = _bce_with_logits_case(5107)
     checks.check_scalar("bce_with_logits(logits, target)", student.bce_with_logits(logits, target), value,
                         context=f"logits of shape {logits.shape}", show_values=False,
                         factors=_elementwise_factors(N, D))
@@ -156,9 +179,7 @@ def test_bce_with_logits_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_bce_with_logits_stable_at_plus_minus_1000(student):
-    logits = np.array([[1000.0, -1000.0], [-1000.0, 1000.0], [0.0, 30.0]])
-    target = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
-    value, grad = _value_and_grad(F.binary_cross_entropy_with_logits, logits, checks.torch64(target))
+    logits, target, value, grad = _bce_with_logits_at_1000()
     hint = ("overflow: log σ(z) is log 0 for |z| = 1000; use BCE = softplus(z) − t·z with a stable softplus "
             "(max(z, 0) + log1p(e^(−|z|)))")
     checks.check_scalar("bce_with_logits(logits, target)", student.bce_with_logits(logits, target), value,
@@ -172,8 +193,7 @@ def test_bce_with_logits_stable_at_plus_minus_1000(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_softmax_cross_entropy_matches_torch(student):
-    logits, labels = _ce_case(5108)
-    expected, _ = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    logits, labels, expected, _ = _ce_case(5108)
     checks.check_scalar("softmax_cross_entropy(logits, labels)", student.softmax_cross_entropy(logits, labels),
                         expected, context="logits of shape (7, 4)", show_values=False,
                         factors={7.0: "summed over the batch instead of averaging (missing 1/N, N = 7)"})
@@ -181,8 +201,7 @@ def test_softmax_cross_entropy_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_softmax_cross_entropy_grad_matches_torch(student):
-    logits, labels = _ce_case(5109)
-    _, expected = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    logits, labels, _, expected = _ce_case(5109)
     e = np.exp(logits - logits.max(1, keepdims=True))
     probs = e / e.sum(1, keepdims=True)
     checks.check_array("softmax_cross_entropy_grad(logits, labels)",
@@ -195,9 +214,8 @@ def test_softmax_cross_entropy_grad_matches_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_softmax_cross_entropy_stable_for_logits_of_1e4(student):
-    logits, labels = _ce_case(5110, n=5, c=4, scale=1e4)
-    logits[0] = 1e4  # a row of equal huge logits: loss ln 4 for any label
-    value, grad = _value_and_grad(F.cross_entropy, logits, torch.tensor(labels))
+    # a row of equal huge logits: loss ln 4 for any label
+    logits, labels, value, grad = _ce_case(5110, n=5, c=4, scale=1e4, equal_first_row=1e4)
     hint = "overflow: np.exp(1e4) is inf; subtract each row's max before exponentiating (log-sum-exp)"
     checks.check_scalar("softmax_cross_entropy(logits, labels)", student.softmax_cross_entropy(logits, labels),
                         value, context="logits up to 1e4", show_values=False, nonfinite_hint=hint,

@@ -15,6 +15,7 @@ NUMPY_DERIVATIVES = {"tanh": lambda z: 1 - np.tanh(z) ** 2, "relu": lambda z: (z
                      "sigmoid": lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2}
 
 
+@checks.cached
 def _params(seed, sizes=SIZES):
     rng = np.random.default_rng(seed)
     out = []
@@ -73,6 +74,54 @@ def _numpy_backward_wrong_point(params, x, activation, g):
     return g, grads
 
 
+# ------------------------------------------------------------- oracles of the fixed cases (cached)
+
+
+@checks.cached
+def _forward_case(activation):
+    """θ, x (4, 5), torch's logits and the logits of two bugs, for test_mlp_forward_matches_torch."""
+    params = _params(10101)
+    x = np.random.default_rng(10102).normal(size=(4, 5))
+    mistakes = [(checks.quietly(_numpy_forward, params, x, activation, True),
+                 "an activation was applied after the last layer: the MLP returns raw logits"),
+                (_numpy_forward(params, x, "relu"), f"the activation argument is ignored "
+                                                    f"(relu used instead of {activation})")]
+    return params, x, _torch_mlp(params, x, activation), mistakes
+
+
+@checks.cached
+def _parameter_gradients_case():
+    """θ, x, g and, per activation, an earlier batch, torch's dL/dθ and dL/dθ with f'(h) for f'(z)."""
+    rng = np.random.default_rng(10103)
+    params = _params(10104)
+    x, g = rng.normal(size=(6, 5)), rng.normal(size=(6, 3)) / 6
+    per_activation = {}
+    for activation in ("tanh", "relu"):
+        _, _, expected = _torch_mlp(params, x, activation, g)
+        _, wrong = _numpy_backward_wrong_point(params, x, activation, g)
+        per_activation[activation] = (rng.normal(size=(6, 5)), expected, wrong)
+    return params, x, g, per_activation
+
+
+@checks.cached
+def _input_gradient_case():
+    """θ, x, g, torch's dL/dx (tanh) and dL/dx with f'(h) for f'(z)."""
+    rng = np.random.default_rng(10105)
+    params = _params(10106)
+    x, g = rng.normal(size=(6, 5)), rng.normal(size=(6, 3)) / 6
+    _, dx, _ = _torch_mlp(params, x, "tanh", g)
+    wrong, _ = _numpy_backward_wrong_point(params, x, "tanh", g)
+    return params, x, g, dx, wrong
+
+
+@checks.cached
+def _predict_case():
+    """θ, x (20, 5) and the argmax of torch's relu logits."""
+    params = _params(10107)
+    x = np.random.default_rng(10108).normal(size=(20, 5))
+    return params, x, np.argmax(_torch_mlp(params, x, "relu"), axis=1)
+
+
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mlp_parameters_shapes_and_order(student):
     model = student.MLP(SIZES, activation="tanh", rng=0)
@@ -112,29 +161,20 @@ def test_mlp_forward_matches_torch(student):
     checks.check_array("MLP([2, 2, 1], 'relu').forward(X)", xor.forward(X), np.array([[0.0], [1.0], [1.0], [0.0]]),
                        show_values=True, context="the XOR network W = [[1, 1], [1, 1]], c = [0, -1], w = [1, -2], "
                                                  "b = 0 on the four XOR inputs")
-    params = _params(10101)
-    x = np.random.default_rng(10102).normal(size=(4, 5))
     for activation in ("tanh", "sigmoid"):
-        expected = _torch_mlp(params, x, activation)
+        params, x, expected, mistakes = _forward_case(activation)
         checks.check_array(f"MLP([5, 7, 6, 3], activation='{activation}').forward(x)",
                            _model(student, params, activation).forward(x), expected,
-                           context="logits after set_parameters(...), x of shape (4, 5)",
-                           mistakes=[(checks.quietly(_numpy_forward, params, x, activation, True),
-                                      "an activation was applied after the last layer: the MLP returns raw logits"),
-                                     (_numpy_forward(params, x, "relu"), f"the activation argument is ignored "
-                                                                         f"(relu used instead of {activation})")])
+                           context="logits after set_parameters(...), x of shape (4, 5)", mistakes=mistakes)
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_mlp_backward_parameter_gradients_through_two_hidden_layers(student):
-    rng = np.random.default_rng(10103)
-    params = _params(10104)
-    x, g = rng.normal(size=(6, 5)), rng.normal(size=(6, 3)) / 6
+    params, x, g, per_activation = _parameter_gradients_case()
     for activation in ("tanh", "relu"):
-        _, _, expected = _torch_mlp(params, x, activation, g)
-        _, wrong = _numpy_backward_wrong_point(params, x, activation, g)
+        earlier, expected, wrong = per_activation[activation]
         model = _model(student, params, activation)
-        model.forward(rng.normal(size=(6, 5)))  # an earlier batch: backward must use the latest forward's z
+        model.forward(earlier)  # an earlier batch: backward must use the latest forward's z
         model.forward(x)
         model.backward(g)
         grads = checks.check_list("MLP.gradients()", model.gradients(), 6)
@@ -152,11 +192,7 @@ def test_mlp_backward_parameter_gradients_through_two_hidden_layers(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_mlp_backward_input_gradient(student):
-    rng = np.random.default_rng(10105)
-    params = _params(10106)
-    x, g = rng.normal(size=(6, 5)), rng.normal(size=(6, 3)) / 6
-    _, dx, _ = _torch_mlp(params, x, "tanh", g)
-    wrong, _ = _numpy_backward_wrong_point(params, x, "tanh", g)
+    params, x, g, dx, wrong = _input_gradient_case()
     model = _model(student, params, "tanh")
     model.forward(x)
     checks.check_array("dL/dx returned by MLP.backward", model.backward(g), dx,
@@ -168,9 +204,7 @@ def test_mlp_backward_input_gradient(student):
 
 @pytest.mark.grade(cell=CELL, points=0.0625)
 def test_mlp_predict_returns_argmax_labels(student):
-    params = _params(10107)
-    x = np.random.default_rng(10108).normal(size=(20, 5))
-    expected = np.argmax(_torch_mlp(params, x, "relu"), axis=1)
+    params, x, expected = _predict_case()
     labels = checks.as_numeric_array("MLP.predict(x)", _model(student, params, "relu").predict(x))
     checks.check_true(labels.shape == (20,), f"`MLP.predict(x)` should return 20 labels, shape (20,), but has "
                                              f"shape {labels.shape}")

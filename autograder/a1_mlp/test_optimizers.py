@@ -22,6 +22,7 @@ torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 # ------------------------------------------------------------------------------------ the set-up
 
 
+@checks.cached
 def _problem(seed, tiny_bias_grads=False):
     """θ₀ = [W (3, 4), b (4,)] and 10 gradient lists; |g| in [0.1, 2] (b's in [2e-4, 6e-4] if tiny)."""
     rng = np.random.default_rng(seed)
@@ -33,8 +34,10 @@ def _problem(seed, tiny_bias_grads=False):
     return p0, grads
 
 
-def _torch_trajectory(optimizer, p0, grads, **hyper):
-    """θ after each step of torch.optim.<optimizer>(**hyper), float64."""
+@checks.cached
+def _torch_trajectory(optimizer, seed, tiny_bias_grads=False, **hyper):
+    """θ after each step of torch.optim.<optimizer>(**hyper) on _problem(seed, tiny_bias_grads), float64."""
+    p0, grads = _problem(seed, tiny_bias_grads)
     params = [checks.torch64(p, grad=True) for p in p0]
     opt = getattr(torch.optim, optimizer)(params, **hyper)
     out = []
@@ -138,8 +141,16 @@ def _adam(p0, grads, lr, betas=(0.9, 0.999), eps=1e-8, wd=0.0, decoupled=False, 
     return out
 
 
-def _candidates(simulate, p0, grads, bugs: dict, **hyper):
-    return [(checks.quietly(simulate, p0, grads, bug=bug, **hyper), message) for bug, message in bugs.items()]
+@checks.cached
+def _simulated(simulate, seed, bug, tiny_bias_grads=False, **hyper):
+    """θ after each step of the buggy formula ``simulate(bug=bug, **hyper)`` on _problem(seed, tiny_bias_grads)."""
+    p0, grads = _problem(seed, tiny_bias_grads)
+    return checks.quietly(simulate, p0, grads, bug=bug, **hyper)
+
+
+def _candidates(simulate, seed, bugs: dict, tiny_bias_grads=False, **hyper):
+    """[(trajectory, message)] of each bug on _problem(seed, tiny_bias_grads)."""
+    return [(_simulated(simulate, seed, bug, tiny_bias_grads, **hyper), message) for bug, message in bugs.items()]
 
 
 # ------------------------------------------------------------------------------------- SGD
@@ -172,44 +183,44 @@ def test_sgd_hand_figures_plain_and_momentum(student):
 def test_sgd_matches_torch(student):
     p0, grads = _problem(6101)
     hyper = dict(lr=0.5)
-    expected = _torch_trajectory("SGD", p0, grads, **hyper)
+    expected = _torch_trajectory("SGD", 6101, **hyper)
     _check_trajectory(student.SGD(**hyper), "SGD(lr=0.5)", p0, grads, expected)
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_sgd_momentum_matches_torch(student):
     p0, grads = _problem(6102)
-    expected = _torch_trajectory("SGD", p0, grads, lr=0.1, momentum=0.9)
+    expected = _torch_trajectory("SGD", 6102, lr=0.1, momentum=0.9)
     bugs = {"sign": "momentum sign: v ← γv + η·g and θ ← θ − v (the velocity is subtracted)",
             "dampened": "the gradient is dampened by (1 − γ): PyTorch's SGD uses v ← γv + η·g",
             "no_momentum": "the momentum is ignored (plain SGD steps)"}
     _check_trajectory(student.SGD(lr=0.1, momentum=0.9), "SGD(lr=0.1, momentum=0.9)", p0, grads, expected,
-                      _candidates(_sgd, p0, grads, bugs, lr=0.1, momentum=0.9))
+                      _candidates(_sgd, 6102, bugs, lr=0.1, momentum=0.9))
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_sgd_nesterov_matches_torch(student):
     p0, grads = _problem(6103)
-    expected = _torch_trajectory("SGD", p0, grads, lr=0.1, momentum=0.9, nesterov=True)
+    expected = _torch_trajectory("SGD", 6103, lr=0.1, momentum=0.9, nesterov=True)
     bugs = {"plain_momentum": "nesterov=True behaves like plain momentum: the Nesterov step is "
                               "θ ← θ − (η·g + γ·v) with the new v",
             "no_momentum": "the momentum is ignored (plain SGD steps)",
             "dampened": "the gradient is dampened by (1 − γ): PyTorch's SGD uses v ← γv + η·g"}
     _check_trajectory(student.SGD(lr=0.1, momentum=0.9, nesterov=True), "SGD(lr=0.1, momentum=0.9, nesterov=True)",
-                      p0, grads, expected, _candidates(_sgd, p0, grads, bugs, lr=0.1, momentum=0.9, nesterov=True))
+                      p0, grads, expected, _candidates(_sgd, 6103, bugs, lr=0.1, momentum=0.9, nesterov=True))
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_sgd_weight_decay_is_added_to_the_gradient(student):
     p0, grads = _problem(6104)
     hyper = dict(lr=0.1, momentum=0.9, weight_decay=0.5)
-    expected = _torch_trajectory("SGD", p0, grads, **hyper)
+    expected = _torch_trajectory("SGD", 6104, **hyper)
     bugs = {"no_wd": "weight decay is ignored: g ← g + wd·θ before the momentum update",
             "decoupled_wd": "decoupled weight decay θ ← θ(1 − η·wd): SGD's weight_decay is L2 added to the "
                             "gradient, g ← g + wd·θ",
             "sign": "momentum sign: v ← γv + η·g and θ ← θ − v"}
     _check_trajectory(student.SGD(**hyper), "SGD(lr=0.1, momentum=0.9, weight_decay=0.5)", p0, grads, expected,
-                      _candidates(_sgd, p0, grads, bugs, lr=0.1, momentum=0.9, wd=0.5))
+                      _candidates(_sgd, 6104, bugs, lr=0.1, momentum=0.9, wd=0.5))
 
 
 # ------------------------------------------------------------------------------------- Adagrad, RMSprop
@@ -218,23 +229,23 @@ def test_sgd_weight_decay_is_added_to_the_gradient(student):
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_adagrad_matches_torch(student):
     p0, grads = _problem(6105)
-    expected = _torch_trajectory("Adagrad", p0, grads, lr=0.5)
+    expected = _torch_trajectory("Adagrad", 6105, lr=0.5)
     bugs = {"reset": "G must accumulate over all steps: G ← G + g² (not G = g²)",
             "no_square": "G accumulates |g| instead of g²"}
     _check_trajectory(student.Adagrad(lr=0.5), "Adagrad(lr=0.5)", p0, grads, expected,
-                      _candidates(_adagrad, p0, grads, bugs, lr=0.5))
+                      _candidates(_adagrad, 6105, bugs, lr=0.5))
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_rmsprop_matches_torch(student):
     p0, grads = _problem(6106)
-    expected = _torch_trajectory("RMSprop", p0, grads, lr=0.05)
+    expected = _torch_trajectory("RMSprop", 6106, lr=0.05)
     bugs = {"alpha_swapped": "α and 1 − α are swapped: s ← α·s + (1 − α)·g² with α = 0.99",
             "g_not_squared": "s accumulates g instead of g² (its square root is NaN where s < 0)",
             "abs_g": "s accumulates |g| instead of g²",
             "no_sqrt": "the square root is missing: θ ← θ − η·g/(√s + ε)"}
     _check_trajectory(student.RMSprop(lr=0.05), "RMSprop(lr=0.05) with default alpha and eps", p0, grads,
-                      expected, _candidates(_rmsprop, p0, grads, bugs, lr=0.05))
+                      expected, _candidates(_rmsprop, 6106, bugs, lr=0.05))
 
 
 # ------------------------------------------------------------------------------------- Adam, AdamW
@@ -251,13 +262,20 @@ ADAM_BUGS = {
 ADAM_TOLERANCES = [dict(rtol=1e-6, atol=1e-6), dict(rtol=0.0, atol=1e-3)]
 
 
+@checks.cached
+def _adam_hand_case():
+    """Adam(lr=0.1) from W = 1 with gradient 0.1 twice: θ after each step, and each of ADAM_BUGS' θ."""
+    p0, grads = [np.array([[1.0]])], [[np.array([[0.1]])]] * 2
+    wrong = [(checks.quietly(_adam, p0, grads, lr=0.1, bug=bug), message) for bug, message in ADAM_BUGS.items()]
+    return _adam(p0, grads, lr=0.1), wrong
+
+
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_adam_matches_torch(student):
     # Hand figure: for a constant gradient m̂/√v̂ = ±1, so each of the first steps moves θ by lr.
     opt, params = student.Adam(lr=0.1), [np.array([[1.0]])]
     hand_g = [np.array([[0.1]])]
-    expected_hand = _adam(params, [hand_g, hand_g], lr=0.1)
-    wrong_hand = _candidates(_adam, params, [hand_g, hand_g], ADAM_BUGS, lr=0.1)
+    expected_hand, wrong_hand = _adam_hand_case()
     for k in (1, 2):
         params = checks.check_list("Adam.step(params, grads)", opt.step(params, hand_g), 1)
         checks.check_array(f"W after step {k}", params[0], expected_hand[k - 1][0], show_values=True,
@@ -266,29 +284,29 @@ def test_adam_matches_torch(student):
                            mistakes=[(trajectory[k - 1][0], message) for trajectory, message in wrong_hand])
         params = [np.array(params[0], dtype=float)]
     p0, grads = _problem(6107, tiny_bias_grads=True)
-    expected = _torch_trajectory("Adam", p0, grads, lr=0.1)
+    expected = _torch_trajectory("Adam", 6107, tiny_bias_grads=True, lr=0.1)
     _check_trajectory(student.Adam(lr=0.1), "Adam(lr=0.1) with default betas and eps", p0, grads, expected,
-                      _candidates(_adam, p0, grads, ADAM_BUGS, lr=0.1), tolerances=ADAM_TOLERANCES)
+                      _candidates(_adam, 6107, ADAM_BUGS, tiny_bias_grads=True, lr=0.1), tolerances=ADAM_TOLERANCES)
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_adam_weight_decay_is_coupled_l2(student):
     p0, grads = _problem(6108)
     hyper = dict(lr=0.1, weight_decay=0.5)
-    expected = _torch_trajectory("Adam", p0, grads, **hyper)
+    expected = _torch_trajectory("Adam", 6108, **hyper)
     bugs = {"no_wd": "weight decay is ignored: Adam adds L2 to the gradient, g ← g + wd·θ",
             "swap_coupling": "decoupled weight decay (that is AdamW): Adam's weight_decay is L2 added to the "
                              "gradient, g ← g + wd·θ, before the moments",
             "no_bias_correction": ADAM_BUGS["no_bias_correction"]}
     _check_trajectory(student.Adam(**hyper), "Adam(lr=0.1, weight_decay=0.5)", p0, grads, expected,
-                      _candidates(_adam, p0, grads, bugs, lr=0.1, wd=0.5))
+                      _candidates(_adam, 6108, bugs, lr=0.1, wd=0.5))
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_adamw_decoupled_weight_decay_matches_torch(student):
     p0, grads = _problem(6109)
     hyper = dict(lr=0.1, weight_decay=0.5)
-    expected = _torch_trajectory("AdamW", p0, grads, **hyper)
+    expected = _torch_trajectory("AdamW", 6109, **hyper)
     bugs = {"swap_coupling": "L2 added to the gradient (that is Adam): AdamW's weight decay is decoupled, "
                              "θ ← θ(1 − η·wd) before the Adam update with the raw gradient",
             "no_wd": "weight decay is ignored: AdamW decays θ ← θ(1 − η·wd) (decoupled) every step",
@@ -298,4 +316,4 @@ def test_adamw_decoupled_weight_decay_matches_torch(student):
                            "comes first",
             "no_bias_correction": ADAM_BUGS["no_bias_correction"]}
     _check_trajectory(student.AdamW(**hyper), "AdamW(lr=0.1, weight_decay=0.5)", p0, grads, expected,
-                      _candidates(_adam, p0, grads, bugs, lr=0.1, wd=0.5, decoupled=True))
+                      _candidates(_adam, 6109, bugs, lr=0.1, wd=0.5, decoupled=True))

@@ -19,6 +19,21 @@ def _torch_penalty_and_grad(W, penalty):
     return float(value.detach()), checks.numpy64(w.grad)
 
 
+@checks.cached
+def _l1_l2_case():
+    """W (4, 6) and torch's value and gradient of 0.3·Σ|W| and of ½·0.7·ΣW²."""
+    W = _random_W(9101)
+    return (W, _torch_penalty_and_grad(W, lambda w: 0.3 * w.abs().sum()),
+            _torch_penalty_and_grad(W, lambda w: 0.5 * 0.7 * (w ** 2).sum()))
+
+
+@checks.cached
+def _elastic_net_case(l1, l2):
+    """W (5, 3) and torch's value and gradient of l1·Σ|W| + ½·l2·ΣW²."""
+    W = _random_W(9102, (5, 3))
+    return W, *_torch_penalty_and_grad(W, lambda w: l1 * w.abs().sum() + 0.5 * l2 * (w ** 2).sum())
+
+
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_l1_penalty_and_gradient_hand_example(student):
     ctx = "W = [[1, -2], [0.5, -0.5]], lam = 0.1"
@@ -41,26 +56,23 @@ def test_l2_penalty_has_the_one_half_factor(student):
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_l1_and_l2_match_torch_on_random_weights(student):
-    W = _random_W(9101)
-    value, grad = _torch_penalty_and_grad(W, lambda w: 0.3 * w.abs().sum())
-    checks.check_scalar("l1_penalty(W, 0.3)", student.l1_penalty(W, 0.3), value, show_values=False,
+    W, (l1_value, l1_grad), (l2_value, l2_grad) = _l1_l2_case()
+    checks.check_scalar("l1_penalty(W, 0.3)", student.l1_penalty(W, 0.3), l1_value, show_values=False,
                         context="W of shape (4, 6)")
-    checks.check_array("l1_grad(W, 0.3)", student.l1_grad(W, 0.3), grad, context="W of shape (4, 6)",
+    checks.check_array("l1_grad(W, 0.3)", student.l1_grad(W, 0.3), l1_grad, context="W of shape (4, 6)",
                        mistakes=[(0.3 * W, "l1_grad is λ·sign(W), not λ·W")])
-    value, grad = _torch_penalty_and_grad(W, lambda w: 0.5 * 0.7 * (w ** 2).sum())
-    checks.check_scalar("l2_penalty(W, 0.7)", student.l2_penalty(W, 0.7), value, show_values=False,
-                        context="W of shape (4, 6)", mistakes=[(2 * value, "the ½ is missing: ½·λ·ΣW²")])
-    checks.check_array("l2_grad(W, 0.7)", student.l2_grad(W, 0.7), grad, context="W of shape (4, 6)",
-                       mistakes=[(2 * grad, "l2_grad is λ·W: the ½ in ½·λ·ΣW² cancels the 2")])
+    checks.check_scalar("l2_penalty(W, 0.7)", student.l2_penalty(W, 0.7), l2_value, show_values=False,
+                        context="W of shape (4, 6)", mistakes=[(2 * l2_value, "the ½ is missing: ½·λ·ΣW²")])
+    checks.check_array("l2_grad(W, 0.7)", student.l2_grad(W, 0.7), l2_grad, context="W of shape (4, 6)",
+                       mistakes=[(2 * l2_grad, "l2_grad is λ·W: the ½ in ½·λ·ΣW² cancels the 2")])
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
 def test_elastic_net_penalty_and_gradient(student):
     checks.check_scalar("elastic_net_penalty(W, 0.1, 0.2)", student.elastic_net_penalty(W_HAND, 0.1, 0.2),
                         0.4 + 0.55, context="W = [[1, -2], [0.5, -0.5]]: 0.1·Σ|W| + ½·0.2·ΣW²")
-    W = _random_W(9102, (5, 3))
     l1, l2 = 0.3, 0.8
-    value, grad = _torch_penalty_and_grad(W, lambda w: l1 * w.abs().sum() + 0.5 * l2 * (w ** 2).sum())
+    W, value, grad = _elastic_net_case(l1, l2)
     checks.check_scalar("elastic_net_penalty(W, 0.3, 0.8)", student.elastic_net_penalty(W, l1, l2), value,
                         show_values=False, context="W of shape (5, 3)",
                         mistakes=[(l1 * np.abs(W).sum() + l2 * (W ** 2).sum(), "the ½ of the L2 part is missing")])

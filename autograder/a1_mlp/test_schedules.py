@@ -13,10 +13,11 @@ CELL = "test_schedules"
 torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
 
 
-def _torch_lrs(make_scheduler, lr0, steps):
-    """[lr at t = 0, 1, ..., steps] of a torch scheduler on a dummy optimizer."""
+@checks.cached
+def _torch_lrs(name, lr0, steps, **kwargs):
+    """[lr at t = 0, 1, ..., steps] of torch.optim.lr_scheduler.<name>(**kwargs) on a dummy optimizer."""
     opt = torch.optim.SGD([torch.zeros(1, dtype=torch.float64, requires_grad=True)], lr=lr0)
-    scheduler = make_scheduler(opt)
+    scheduler = getattr(torch.optim.lr_scheduler, name)(opt, **kwargs)
     lrs = [scheduler.get_last_lr()[0]]
     for _ in range(steps):
         opt.step()
@@ -41,7 +42,7 @@ def test_step_lr_decays_every_step_size_epochs(student):
                               (lambda t: 0.1 * 0.1 ** (t / 30), "⌊t/step_size⌋ is missing: the rate drops in "
                                                                 "steps, not smoothly")])
     ts = list(range(0, 41))
-    lrs = _torch_lrs(lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=7, gamma=0.5), 0.3, 40)
+    lrs = _torch_lrs("StepLR", 0.3, 40, step_size=7, gamma=0.5)
     _check_schedule(student.step_lr, "step_lr(t={t}, lr0=0.3, step_size=7, gamma=0.5)", ts, lrs,
                     args=(0.3, 7, 0.5),
                     mistakes=[(lambda t: 0.3 * 0.5 ** (t // 7 + 1), "off by one: the first decay happens at "
@@ -55,7 +56,7 @@ def test_exponential_lr(student):
                         mistakes=[(0.05, "off by one: t starts at 0 and exponential_lr(0) = lr0")])
     checks.check_scalar("exponential_lr(t=3, lr0=0.1, gamma=0.5)", student.exponential_lr(3, 0.1, 0.5), 0.0125,
                         mistakes=[(0.00625, "off by one: lr0·γᵗ, not lr0·γ^(t+1)")])
-    lrs = _torch_lrs(lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9), 0.2, 30)
+    lrs = _torch_lrs("ExponentialLR", 0.2, 30, gamma=0.9)
     _check_schedule(student.exponential_lr, "exponential_lr(t={t}, lr0=0.2, gamma=0.9)", range(31), lrs,
                     args=(0.2, 0.9), mistakes=[(lambda t: 0.2 * 0.9 ** (t + 1), "off by one: lr0·γᵗ")])
 
@@ -67,7 +68,7 @@ def test_cosine_lr(student):
                             mistakes=[(0.05 * (1 + math.cos(math.pi * (100 - t) / 100)),
                                        "the schedule runs backwards: cosine_lr(0) = lr0 and cosine_lr(T) = 0"),
                                       (0.05 * (1 + math.cos(t / 100)), "π is missing: ½·lr0·(1 + cos(π·t/T))")])
-    lrs = _torch_lrs(lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=37), 0.4, 37)
+    lrs = _torch_lrs("CosineAnnealingLR", 0.4, 37, T_max=37)
     _check_schedule(student.cosine_lr, "cosine_lr(t={t}, lr0=0.4, T=37)", range(38), lrs, args=(0.4, 37))
 
 
@@ -76,8 +77,7 @@ def test_linear_lr(student):
     for t, e in [(0, 0.1), (25, 0.075), (100, 0.0)]:
         checks.check_scalar(f"linear_lr(t={t}, lr0=0.1, T=100)", student.linear_lr(t, 0.1, 100), e,
                             mistakes=[(0.1 * t / 100, "the schedule runs backwards: lr0·(1 − t/T)")])
-    lrs = _torch_lrs(lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=1.0, end_factor=0.0,
-                                                                 total_iters=23), 0.5, 23)
+    lrs = _torch_lrs("LinearLR", 0.5, 23, start_factor=1.0, end_factor=0.0, total_iters=23)
     _check_schedule(student.linear_lr, "linear_lr(t={t}, lr0=0.5, T=23)", range(24), lrs, args=(0.5, 23))
 
 
@@ -102,7 +102,6 @@ def test_linear_warmup(student):
                               (lambda t: lr0 * (t + 1) / warmup, "the rate must stop growing at lr0 once "
                                                                  "t + 1 ≥ warmup: min(1, ...)")])
     # torch's LinearLR from lr0/warmup to lr0 over warmup − 1 steps is the same ramp
-    lrs = _torch_lrs(lambda o: torch.optim.lr_scheduler.LinearLR(o, start_factor=1 / 7, end_factor=1.0,
-                                                                 total_iters=6), 0.3, 19)
+    lrs = _torch_lrs("LinearLR", 0.3, 19, start_factor=1 / 7, end_factor=1.0, total_iters=6)
     _check_schedule(student.linear_warmup, "linear_warmup(t={t}, lr0=0.3, warmup=7)", range(20), lrs,
                     args=(0.3, 7))
