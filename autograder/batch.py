@@ -6,6 +6,7 @@ a batch stopped half-way keeps everything graded so far. Every path grades throu
 """
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,12 +26,29 @@ class Submission:
 
 
 _local = threading.local()
+_slots = itertools.count()
+_slots_lock = threading.Lock()
+
+
+def _cpu() -> int:
+    """The core for a new grading process: the next one round-robin (a Dask worker: by its number)."""
+    cpus = sorted(os.sched_getaffinity(0))
+    try:
+        from distributed import get_worker
+
+        name = get_worker().name
+        if isinstance(name, int):
+            return cpus[name % len(cpus)]
+    except (ImportError, ValueError):
+        pass
+    with _slots_lock:
+        return cpus[next(_slots) % len(cpus)]
 
 
 def _process() -> GradingProcess:
-    """One warm grading process per thread (a pool slot, or a Dask worker's thread)."""
+    """One warm grading process per thread (a pool slot, or a Dask worker's thread), each on a core."""
     if getattr(_local, "process", None) is None:
-        _local.process = GradingProcess()
+        _local.process = GradingProcess(cpu=_cpu())
     return _local.process
 
 

@@ -236,3 +236,33 @@ def test_a_submission_that_tampers_with_the_harness_only_fools_itself(harness):
         assert out["value"] == pytest.approx(6.0) and out["grads"]["a"] == pytest.approx(6.0)
     finally:
         honest.stop()
+
+
+MAPPED = "def halve(t, lr0):\n    if t < 0:\n        raise ValueError('t < 0')\n    return lr0 / 2 ** t\n"
+
+
+def test_map_calls_one_function_over_many_argument_lists_in_both_faces(harness):
+    sandbox, remote = started([MAPPED], harness)
+    sent = counted(sandbox)
+    try:
+        host = Host()
+        host.load([MAPPED], 5)
+        for student in (remote, Student(host.module)):
+            assert student.halve.map([(t, 1.0) for t in range(4)]) == [1.0, 0.5, 0.25, 0.125]
+            with pytest.raises(StudentError, match="halve raised ValueError: t < 0"):
+                student.halve.map([(0, 1.0), (-1, 1.0)])
+        assert sent == ["map", "map"]  # one round trip for each list of calls
+    finally:
+        sandbox.stop()
+
+
+def test_a_method_is_looked_up_once_per_handle(harness):
+    source = "class Layer:\n    def forward(self, x):\n        return 2 * x\n"
+    sandbox, student = started([source], harness)
+    try:
+        layer = student.Layer()
+        sent = counted(sandbox)
+        assert [layer.forward(k) for k in range(3)] == [0, 2, 4]
+        assert sent == ["getattr", "call", "call", "call"]
+    finally:
+        sandbox.stop()

@@ -290,12 +290,17 @@ class RemoteFunction:
     def __call__(self, *args, **kwargs):
         return self._sandbox.request({"op": "call", "target": self._target, "args": list(args), "kwargs": kwargs})
 
+    def map(self, calls) -> list:
+        """``[f(*args) for args in calls]`` in one round trip (a schedule over many t, say)."""
+        return self._sandbox.request({"op": "map", "target": self._target, "calls": [list(a) for a in calls]})
+
 
 class RemoteObject:
     """A handle on an object inside the sandbox (a student's ``Linear``)."""
 
     def __init__(self, sandbox: Sandbox, key: int, type_name: str, generation: int):
-        for name, value in (("_sandbox", sandbox), ("_key", key), ("_type", type_name), ("_gen", generation)):
+        for name, value in (("_sandbox", sandbox), ("_key", key), ("_type", type_name), ("_gen", generation),
+                            ("_methods", {})):
             object.__setattr__(self, name, value)
 
     def _check(self):
@@ -308,13 +313,18 @@ class RemoteObject:
         if name.startswith("__") and name.endswith("__"):
             raise AttributeError(name)  # numpy's and copy's probes stay here
         sandbox = self._check()
+        methods = object.__getattribute__(self, "_methods")
+        if name in methods:  # the host resolves the name again at each call: a stale entry fails there
+            return methods[name]
         key, type_name = object.__getattribute__(self, "_key"), object.__getattribute__(self, "_type")
         value = sandbox.request({"op": "getattr", "obj": key, "name": name})
         if isinstance(value, dict) and set(value) == {"__callable__"}:
-            return RemoteFunction(sandbox, [key, name], f"{type_name}.{name}")
+            methods[name] = RemoteFunction(sandbox, [key, name], f"{type_name}.{name}")
+            return methods[name]
         return value
 
     def __setattr__(self, name, value):
+        object.__getattribute__(self, "_methods").pop(name, None)
         self._check().request({"op": "setattr", "obj": object.__getattribute__(self, "_key"),
                                "name": name, "value": value})
 
