@@ -46,26 +46,26 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
               progress: bool = True) -> Summary:
     """Grade what is collected and not yet graded; ``limits`` None means the assignment's own."""
     info = assignments.load(assignment_id)
-    gradebook = CourseGradebook(course.db_url, course.course_id)
-    summary = Summary(assignment_id)
-    submitted = course.submitted(assignment_id)
-    summary.new_students = gradebook.ensure_students(list(submitted))
+    with CourseGradebook(course.db_url, course.course_id) as gradebook:
+        summary = Summary(assignment_id)
+        submitted = course.submitted(assignment_id)
+        summary.new_students = gradebook.ensure_students(list(submitted))
 
-    jobs = []
-    for student, folder in submitted.items():
-        if not force and gradebook.is_graded(assignment_id, student, read_timestamp(folder)):
-            summary.skipped.append(student)
-        else:
-            jobs.append(Submission(student, folder / info.notebook))
+        jobs = []
+        for student, folder in submitted.items():
+            if not force and gradebook.is_graded(assignment_id, student, read_timestamp(folder)):
+                summary.skipped.append(student)
+            else:
+                jobs.append(Submission(student, folder / info.notebook))
 
-    results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler)
-    for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
-                       desc=f"autograde {assignment_id}"):
-        record(course, gradebook, result, submitted[result.student], info)
-        summary.graded.append(result.student)
-        summary.scores[result.student] = result.score
-        if result.error:
-            summary.errors[result.student] = result.error
+        results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler)
+        for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
+                           desc=f"autograde {assignment_id}"):
+            record(course, gradebook, result, submitted[result.student], info)
+            summary.graded.append(result.student)
+            summary.scores[result.student] = result.score
+            if result.error:
+                summary.errors[result.student] = result.error
     return summary
 
 

@@ -132,3 +132,45 @@ def test_grade_one_and_autograde_grade_the_toy(root, tmp_path):
     summary = json.loads(out.stdout)
     assert summary["graded"] == 2 and summary["errors"] == {}
     assert summary["scores"] == {"ada": 2.0, "bob": 1.0}  # relu_norm uses the squared norm too
+
+
+HOSTILE_TORCH = {
+    # a loop in the training step costs only the step's test
+    "step_hangs": ({"step": "def step(w, x, y, lr):\n    while True:\n        pass\n"}, [],
+                   lambda r: r.score == 1 and any("took longer" in t.message for t in r.tests)),
+    "step_eats_memory": ({"step": "def step(w, x, y, lr):\n    return torch.ones(1 << 36)\n"}, [],
+                         lambda r: r.score == 1 and any("MemoryError" in t.message or "memory" in t.message
+                                                        for t in r.tests if not t.passed)),
+    # the harness is read-only, and the next submission loads it afresh
+    "rewrites_harness": ({}, ["import sys\ntry:\n    open('/sandbox/harness/train.py', 'w').write('x')\n"
+                              "except OSError:\n    pass\nsys.modules['train'] = None\n"],
+                         lambda r: r.score == 2),
+    # a daemon that outlives its submission, poisons /tmp and signals pid 1 (the zygote)
+    "leaves_a_daemon": ({}, ["import os, signal, time\nif os.fork() == 0:\n    os.setsid()\n"
+                             "    if os.fork() == 0:\n        for _ in range(600):\n"
+                             "            open('/tmp/poison', 'w').write('x')\n"
+                             "            try:\n                os.kill(1, signal.SIGKILL)\n"
+                             "            except OSError:\n                pass\n            time.sleep(0.05)\n"
+                             "    os._exit(0)\n"],
+                        lambda r: r.score == 2),
+    "ends_its_process": ({}, ["import os\nos._exit(3)\n"], lambda r: r.score == 0 and "ended its own process" in r.error),
+}
+
+
+def test_hostile_torch_submissions_cost_only_themselves_through_one_warm_zygote(root, tmp_path):
+    """One worker, so every submission is a child of the same warm torch zygote, each hostile one
+    followed by an honest one that must still get full marks (tests/test_zygote.py checks /tmp)."""
+    from autograder.batch import Submission, grade_all
+
+    source = solution_source(TORCH_TOY)
+    subs = []
+    for name, (overrides, extra, _) in HOSTILE_TORCH.items():
+        code = apply_overrides(source, overrides) if overrides else source
+        subs.append(Submission(name, write_notebook(tmp_path / name / "nb.ipynb", [code, *extra])))
+        subs.append(Submission(f"honest_after_{name}", write_notebook(tmp_path / f"h_{name}" / "nb.ipynb", [source])))
+    results = {r.student: r for r in grade_all(TORCH_TOY, subs, workers=1)}
+    for name, (_, _, verdict) in HOSTILE_TORCH.items():
+        r = results[name]
+        assert verdict(r), (name, r.score, r.error, [(t.name, t.message[:100]) for t in r.tests if not t.passed])
+        honest = results[f"honest_after_{name}"]
+        assert honest.error is None and honest.score == 2, (name, honest)

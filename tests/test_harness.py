@@ -256,13 +256,16 @@ def test_map_calls_one_function_over_many_argument_lists_in_both_faces(harness):
         sandbox.stop()
 
 
-def test_a_method_is_looked_up_once_per_handle(harness):
-    source = "class Layer:\n    def forward(self, x):\n        return 2 * x\n"
+def test_methods_come_with_the_handle_and_other_callables_are_looked_up_once(harness):
+    source = ("import numpy as np\nclass Base:\n    def forward(self, x):\n        return 2 * x\n"
+              "class Layer(Base):\n    def __init__(self):\n        self.act = np.tanh\n        self.W = 3.0\n")
     sandbox, student = started([source], harness)
     try:
         layer = student.Layer()
         sent = counted(sandbox)
-        assert [layer.forward(k) for k in range(3)] == [0, 2, 4]
-        assert sent == ["getattr", "call", "call", "call"]
+        assert [layer.forward(k) for k in range(3)] == [0, 2, 4]  # a method of its class (a base's)
+        assert sent == ["call", "call", "call"]
+        assert [layer.act(0.0), layer.act(0.0)] == [0.0, 0.0] and layer.W == 3.0
+        assert sent[3:] == ["getattr", "call", "call", "getattr"]
     finally:
         sandbox.stop()

@@ -279,7 +279,12 @@ class Sandbox:
 
     def _incoming(self, tag, body):
         if tag == "__obj__":
-            return RemoteObject(self, int(body[0]), str(body[1]), self.starts)
+            handle = RemoteObject(self, int(body[0]), str(body[1]), self.starts)
+            methods = object.__getattribute__(handle, "_methods")
+            for name in (body[2] if len(body) > 2 and isinstance(body[2], list) else [])[:64]:
+                if isinstance(name, str) and name.isidentifier():
+                    methods[name] = RemoteFunction(self, [int(body[0]), name], f"{body[1]}.{name}")
+            return handle
         raise wire.WireError(f"unexpected tag {tag!r}")
 
 
