@@ -101,17 +101,11 @@ def grade_notebook(assignment_id: str, notebook: str | Path, student: str | None
                    limits: Limits | None = None, sandboxed: bool = True,
                    process: GradingProcess | None = None) -> SubmissionResult:
     """Grade a submitted notebook; never raises for a bad submission, the reason goes in ``error``."""
-    try:
-        info = assignments.load(assignment_id)
-    except assignments.UnknownAssignment as exc:
-        return SubmissionResult.failed(assignment_id, student, str(exc))
-    try:
+    def read(info: assignments.AssignmentInfo) -> tuple[list[str], list[str]]:
         code = read_student_code(notebook, expected_cells=set(info.cells))
-    except NotebookError as exc:
-        return SubmissionResult.failed(assignment_id, student, str(exc), info.max_score)
-    result = grade_cells(assignment_id, code.cells, student, limits, sandboxed, process)
-    result.warnings[:0] = code.warnings
-    return result
+        return code.cells, code.warnings
+
+    return _grade(assignment_id, read, student, limits, sandboxed, process)
 
 
 def grade_source(assignment_id: str, source: str, **kwargs) -> SubmissionResult:
@@ -123,14 +117,24 @@ def grade_cells(assignment_id: str, cells: list[str], student: str | None = None
                 limits: Limits | None = None, sandboxed: bool = True,
                 process: GradingProcess | None = None) -> SubmissionResult:
     """Grade code cells under ``limits`` (the assignment's own when None)."""
+    return _grade(assignment_id, lambda info: (cells, []), student, limits, sandboxed, process)
+
+
+def _grade(assignment_id: str, read, student: str | None, limits: Limits | None, sandboxed: bool,
+           process: GradingProcess | None) -> SubmissionResult:
+    info = None
     try:
         info = assignments.load(assignment_id)
-    except assignments.UnknownAssignment as exc:
-        return SubmissionResult.failed(assignment_id, student, str(exc))
+        cells, warnings = read(info)
+    except (assignments.UnknownAssignment, NotebookError) as exc:
+        return SubmissionResult.failed(assignment_id, student, str(exc), info.max_score if info else 0.0)
     if sandboxed:
         bwrap.find_bwrap()  # refuse early, with the install hint, when there is no sandbox
     job = GradingJob(assignment_id, cells, student, limits or info.limits, sandboxed)
     if process is not None:
-        return process.grade(job, info.max_score)
-    with GradingProcess() as own:
-        return own.grade(job, info.max_score)
+        result = process.grade(job, info.max_score)
+    else:
+        with GradingProcess() as own:
+            result = own.grade(job, info.max_score)
+    result.warnings[:0] = warnings
+    return result

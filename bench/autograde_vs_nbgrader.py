@@ -5,15 +5,17 @@
 Builds the demo course once, copies it, grades one copy with ``nbgrader autograde`` (serial, a
 kernel per notebook, the visible tests in the grade cells) and the other with ``dlgrade
 autograde`` (warm processes, sandbox, hidden tests) with 1 and 2 local workers (and Dask
-LocalClusters of 1 and 2 workers with --dask). Compares the scores where the two graders' verdicts
-should coincide, measures dlgrade's fixed per-submission cost beyond the student's own code, and
-grades ``--many`` submissions made from the cohort's kinds with 2 workers. The last line is the
-RESULT. A benchmark, not a test: nothing here asserts on time.
+LocalClusters of 1 and 2 workers on a larger batch made from the cohort's kinds, with --dask).
+Compares the scores where the two graders' verdicts should coincide, measures dlgrade's fixed
+per-submission cost beyond the student's own code, and grades ``--many`` submissions made from
+the cohort's kinds with 2 workers. The last line is the RESULT. A benchmark, not a test: nothing
+here asserts on time.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -26,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from autograder import assignments  # noqa: E402
 from autograder.runner import GradingProcess, grade_source  # noqa: E402
 from grading.autograde import autograde  # noqa: E402
 from grading.build import solution_source  # noqa: E402
@@ -68,7 +71,7 @@ def per_submission_costs(repeats: int = 15) -> tuple[float, float, float]:
     and wall time for an empty notebook (every test fails at once)."""
     reference = [solution_source(ASSIGNMENT)]
     walls, own, empty = [], [], []
-    with GradingProcess() as process:
+    with GradingProcess(cpu=min(os.sched_getaffinity(0))) as process:  # on one core, as in the pool
         grade_source(ASSIGNMENT, reference[0], process=process)  # warm: imports, collection, oracles
         for _ in range(repeats):
             start = time.perf_counter()
@@ -81,11 +84,11 @@ def per_submission_costs(repeats: int = 15) -> tuple[float, float, float]:
     return statistics.median(walls), statistics.median(own), statistics.median(empty)
 
 
-def many_submissions(base: Course, work: Path, cohort: dict[str, str], count: int) -> Course:
+def many_submissions(base: Course, work: Path, cohort: dict[str, str], count: int, name: str = "many") -> Course:
     """A copy of the course whose submitted/ holds ``count`` submissions copied from the cohort's.
 
-    The endless notebook is left out: it costs its cell limit (10 s) in any grader, by design."""
-    course = copy_course(base, work / "many")
+    The endless notebook is left out: it costs its cell limit in any grader, by design."""
+    course = copy_course(base, work / name)
     submitted = course.root / "submitted"
     sources = [s for s, kind in sorted(cohort.items()) if kind != "endless"]
     for student in cohort:
@@ -99,7 +102,9 @@ def many_submissions(base: Course, work: Path, cohort: dict[str, str], count: in
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=32)
-    parser.add_argument("--dask", action="store_true", help="also time a 2-worker Dask LocalCluster")
+    parser.add_argument("--dask", action="store_true", help="also time Dask LocalClusters of 1 and 2 workers")
+    parser.add_argument("--dask-submissions", type=int, default=128,
+                        help="submissions (made from the cohort's kinds) in the Dask scaling runs")
     parser.add_argument("--many", type=int, default=1000, help="submissions in the large batch (0: skip)")
     parser.add_argument("--keep", action="store_true", help="keep the course directories")
     args = parser.parse_args()
@@ -114,19 +119,21 @@ def main() -> None:
     aside = [s for s, kind in cohort.items() if kind == "duplicated_cell"]
     for student in aside:
         shutil.rmtree(nb_course.root / "submitted" / student)
-    # Same per-cell limit as dlgrade's (2 x the 5 s test limit) so the endless notebook costs both alike.
-    t_nbgrader = run_nbgrader(nb_course, cell_timeout=10)
+    # The assignment's own per-cell limit for both, so the endless notebook costs both alike.
+    cell_timeout = math.ceil(assignments.load(ASSIGNMENT).limits.cell_timeout)
+    t_nbgrader = run_nbgrader(nb_course, cell_timeout)
     t_one = run_dlgrade(dl_course, workers=1)
     t_two = run_dlgrade(dl_course, workers=2)
     t_dask = {}
-    if args.dask:
+    if args.dask:  # scaling, on a batch large enough that the last submission's tail is small
         from distributed import LocalCluster
 
+        dask_course = many_submissions(base, work, cohort, args.dask_submissions, "dask")
         for workers in (1, 2):
             with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
                               dashboard_address=None) as cluster:
                 run_dlgrade(dl_course, scheduler=cluster.scheduler_address)  # workers warm up
-                t_dask[workers] = run_dlgrade(dl_course, scheduler=cluster.scheduler_address)
+                t_dask[workers] = run_dlgrade(dask_course, scheduler=cluster.scheduler_address)
     t_many = None
     if args.many:
         many = many_submissions(base, work, cohort, args.many)
@@ -146,7 +153,8 @@ def main() -> None:
     print(f"dlgrade autograde, 1 worker:      {t_one:7.1f} s  {n / t_one:6.2f} submissions/s")
     print(f"dlgrade autograde, 2 workers:     {t_two:7.1f} s  {n / t_two:6.2f} submissions/s")
     for workers, t in t_dask.items():
-        print(f"dlgrade autograde, Dask {workers} worker(s):{t:6.1f} s  {n / t:6.2f} submissions/s")
+        print(f"dlgrade autograde, Dask {workers} worker(s):{t:6.1f} s  {args.dask_submissions / t:6.2f} "
+              f"submissions/s ({args.dask_submissions} submissions of the cohort's kinds)")
     if len(t_dask) == 2:
         print(f"Dask: 2 workers give {t_dask[1] / t_dask[2]:.2f}x the throughput of one")
     if t_many:

@@ -18,6 +18,7 @@ import numpy as np
 MAX_FRAME = 256 * 1024 * 1024
 DTYPES = {"<f8", "<f4", "<f2", "<i8", "<i4", "<i2", "|i1", "<u8", "<u4", "<u2", "|u1", "|b1"}
 MAX_DEPTH = 32
+FIRST_READ = 1 << 16  # one read takes a whole frame up to this size
 
 
 class WireError(Exception):
@@ -129,20 +130,31 @@ def write_all(fd: int, frame: bytes) -> None:
         data = data[os.write(fd, data):]
 
 
-def read_exact(fd: int, n: int) -> bytes:
-    chunks, left = [], n
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
+def read_exact(fd: int, n: int, most: int = 0) -> bytes:
+    """At least ``n`` bytes and at most ``max(n, most)``: a first read may take a whole small frame."""
+    chunks, left, room = [], n, max(n, most)
+    while left > 0:
+        chunk = os.read(fd, min(room, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")
         chunks.append(chunk)
         left -= len(chunk)
+        room -= len(chunk)
     return b"".join(chunks)
 
 
 def read_frame(fd: int, handle=None):
-    head, size = struct.unpack(">II", read_exact(fd, 8))
+    """One frame; a small one in one read. Each side sends one frame and waits for the answer, so
+    bytes beyond the frame can only come from a process that answered out of turn."""
+    data = bytearray(read_exact(fd, 1, most=FIRST_READ))
+    if len(data) < 8:
+        data += read_exact(fd, 8 - len(data))
+    head, size = struct.unpack(">II", data[:8])
     if head + size > MAX_FRAME:
         raise WireError(f"message of {head + size} bytes is over the {MAX_FRAME}-byte limit")
-    header = read_exact(fd, head)
-    return decode(header, read_exact(fd, size), handle)
+    total = 8 + head + size
+    if len(data) > total:
+        raise WireError("more than one message at once (answered out of turn)")
+    if len(data) < total:
+        data += read_exact(fd, total - len(data))
+    return decode(bytes(data[8:8 + head]), memoryview(data)[8 + head:], handle)
