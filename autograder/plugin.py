@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from dataclasses import dataclass
 import time
 import types
+from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import pytest
@@ -95,7 +95,7 @@ class GradePlugin:
             from .sandbox.proxy import prestart
 
             self._sandbox.stop()
-            prestart(**self._sandbox_options())  # the next submission's sandbox warms while this result travels
+            prestart(**self._sandbox_options())  # the next submission's zygote warms while this result travels
         result = SubmissionResult(assignment=self.info.id, student=self.job.student,
                                   tests=self.results, warnings=self.load_problems,
                                   max_score=self.info.max_score, error=self.fatal,
@@ -122,8 +122,8 @@ class GradePlugin:
                 if test.direct:
                     self.results.append(self.run_direct(test))
                 else:  # other fixtures: pytest's own protocol (nextitem=None tears the session down)
-                    item = test.item
-                    item.ihook.pytest_runtest_protocol(item=item, nextitem=tests[i + 1].item if i + 1 < len(tests) else None)
+                    following = tests[i + 1].item if i + 1 < len(tests) else None
+                    test.item.ihook.pytest_runtest_protocol(item=test.item, nextitem=following)
             self.emit(self.finish())
         return True
 
