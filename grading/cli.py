@@ -134,6 +134,14 @@ def _release(args) -> int:
     return 0
 
 
+def _prove(args) -> int:
+    from .prove import prove, report
+
+    proof = prove(args.assignment, args.mutants, args.seed, args.jobs, progress=not args.json and sys.stderr.isatty())
+    print(json.dumps(proof.to_dict(), indent=1) if args.json else report(proof))
+    return 0 if proof.ok else 1
+
+
 def _limit_arguments(p) -> None:
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds for the whole submission (default: the assignment's, from its assignment.toml)")
@@ -163,6 +171,14 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     _limit_arguments(p)
     p.set_defaults(run=_autograde)
+
+    p = sub.add_parser("prove", help="prove an assignment's graders right both ways: reference, variants, mutants")
+    p.add_argument("assignment")
+    p.add_argument("--mutants", type=int, default=0, help="mutants of the reference to grade (a sample)")
+    p.add_argument("--seed", type=int, default=0, help="which sample of mutants")
+    p.add_argument("--jobs", type=int, default=None, help="programs graded at once (default: cores)")
+    p.add_argument("--json", action="store_true", help="print ok, mutants, killed, survivors, ... as JSON")
+    p.set_defaults(run=_prove)
 
     p = sub.add_parser("export", help="the grade sheet under the course policy: CSV, XLSX or Canvas CSV")
     p.add_argument("--course", required=True)

@@ -66,6 +66,11 @@ def write_numpy_toy(root: Path, aid: str = "toy_numpy") -> str:
             def relu_norm(x):
                 """‖relu(x)‖₂, with Assignment 1's relu (given)."""
                 return norm(relu(x))
+
+
+            def unit(x):
+                """x / ‖x‖₂ (a helper the hidden tests never call: its mutants survive)."""
+                return x / (norm(x) + 0.0)
         ''',
         f"autograder/{aid}/test_ops.py": '''
             import numpy as np
