@@ -118,7 +118,7 @@ HAND_VALUES = [
     ("tanh", [0.0], (), [0.0], None),
     ("tanh_grad", [0.0], (), [1.0], None),
     ("relu", [-2.0, 3.0], (), [0.0, 3.0], None),
-    ("relu_grad", [-2.0, 3.0], (), [0.0, 1.0], None),
+    ("relu_grad", [-2.0, 0.0, 3.0], (), [0.0, 0.0, 1.0], "relu'(0) = 0, as the SPEC says (PyTorch's choice)"),
     ("leaky_relu", [-2.0, 3.0], (), [-0.02, 3.0], "the default slope is 0.01"),
     ("leaky_relu_grad", [-2.0, 3.0], (), [0.01, 1.0], "the default slope is 0.01"),
     ("elu", [-1.0, 2.0], (), [math.exp(-1) - 1, 2.0], "the default α is 1"),

@@ -238,6 +238,10 @@ def test_train_mlp_separates_three_blobs(student):
     order = rng.permutation(60)
     X, y = X[order], y[order]
     model = student.train_mlp(X, y, hidden=(8,), activation="tanh", epochs=300, lr=0.05, rng=0)
+    shapes = [np.shape(p) for p in checks.check_list("the trained model's parameters()", model.parameters(), 4)]
+    checks.check_true(shapes == [(8, 2), (8,), (3, 8), (3,)],
+                      f"train_mlp with hidden=(8,) on 2 features and labels 0..2 should build MLP([2, 8, 3]) "
+                      f"(C = max(y) + 1 = 3 outputs), but its parameters have shapes {shapes}")
     acc = _accuracy(model, X, y)
     checks.check_true(acc >= 0.9, f"train_mlp on three well-separated Gaussian blobs (60 points) reaches "
                                   f"{acc:.0%} training accuracy; it should reach at least 90%")

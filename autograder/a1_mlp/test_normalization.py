@@ -56,6 +56,11 @@ def test_batchnorm_training_forward_matches_torch(student):
                        hand, show_values=True, context="x = [[1, 2], [3, 6]], γ = 1, β = 0: about ±1",
                        mistakes=[(unbiased, "normalised with the unbiased variance: the forward pass uses the "
                                             "biased batch variance (divide by N)")])
+    checks.check_array("BatchNorm1d(2, eps=0.5).forward(x, training=True)",
+                       student.BatchNorm1d(2, eps=0.5).forward(x, training=True),
+                       (x - x.mean(0)) / np.sqrt(x.var(0) + 0.5), show_values=True,
+                       context="x = [[1, 2], [3, 6]]: (x − mean)/√(var + eps) with the eps given",
+                       mistakes=[(hand, "the eps argument is ignored")])
     x, gamma, beta, _, ref = _bn_train_case(7101)
     xhat_unbiased = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + EPS)
     checks.check_array("BatchNorm1d.forward(x, training=True)", _student_bn(student, gamma, beta).forward(x, training=True),
@@ -102,6 +107,12 @@ def test_batchnorm_running_statistics_unbiased_variance_and_momentum(student):
                                                         "batch variance σ²·N/(N − 1), as PyTorch"),
                                  (np.array([1.9, 7.3]), keras), (np.array([1.0, 1.0]), "the running variance "
                                                                                       "is not updated")])
+    fast = student.BatchNorm1d(2, momentum=0.3)
+    fast.forward(x, training=True)
+    checks.check_array("BatchNorm1d(2, momentum=0.3).running_mean after one training forward", fast.running_mean,
+                       np.array([0.6, 1.2]), show_values=True, context="x = [[1, 2], [3, 6]], from running_mean = 0",
+                       mistakes=[(np.array([0.2, 0.4]), "the momentum argument is ignored"),
+                                 (np.array([1.4, 2.8]), keras)])
     gamma, beta, steps = _running_statistics_case()
     ours = _student_bn(student, gamma, beta)
     for step, (x, running_mean, running_var, keras_mean, biased_var, keras_var) in enumerate(steps, start=1):
@@ -222,6 +233,10 @@ def test_layernorm_forward_matches_torch(student):
                        np.array([[-1.0, 1.0], [0.0, 0.0]]) / np.sqrt(1 + EPS), show_values=True,
                        context="each sample over its own features: (x − mean)/√(var + ε), γ = 1, β = 0",
                        mistakes=[(_layernorm_batch_axis(x2, np.ones(2), np.zeros(2)), BATCH_AXIS)])
+    checks.check_array("LayerNorm(2, eps=0.5).forward([[1, 3], [-2, -2]])", student.LayerNorm(2, eps=0.5).forward(x2),
+                       np.array([[-1.0, 1.0], [0.0, 0.0]]) / np.sqrt(1.5), show_values=True,
+                       context="(x − mean)/√(var + eps) with the eps given",
+                       mistakes=[(np.array([[-1.0, 1.0], [0.0, 0.0]]) / np.sqrt(1 + EPS), "the eps argument is ignored")])
     checks.check_array("LayerNorm.forward(x)", theirs.forward(x), expected,
                        context="x of shape (6, 5): each sample is normalised over its features (last axis)",
                        mistakes=[(batch_axis, BATCH_AXIS),

@@ -119,7 +119,9 @@ def _rmsprop(p0, grads, lr, alpha=0.99, eps=1e-8, bug=None):
     return out
 
 
-def _adam(p0, grads, lr, betas=(0.9, 0.999), eps=1e-8, wd=0.0, decoupled=False, bug=None):
+def _adam(p0, grads, lr, betas=(0.9, 0.999), eps=1e-8, wd=0.0, decoupled=False, bug=None, step_size_form=False):
+    """Adam/AdamW as torch computes it; ``step_size_form``: Kingma & Ba's, also right, with
+    ε̂ = ε/√(1 − β₂ᵗ) in place of ε; ``bug``: one of the simulated mistakes."""
     b1, b2 = betas
     ps, M, V, out, t = [p.copy() for p in p0], [np.zeros_like(p) for p in p0], [np.zeros_like(p) for p in p0], [], 0
     for gs in grads:
@@ -141,7 +143,8 @@ def _adam(p0, grads, lr, betas=(0.9, 0.999), eps=1e-8, wd=0.0, decoupled=False, 
                 m_hat, v_hat = M[i], V[i]
             else:
                 m_hat, v_hat = M[i] / (1 - b1 ** tt), V[i] / (1 - b2 ** tt)
-            denom = np.sqrt(v_hat + eps) if bug == "eps_inside" else np.sqrt(v_hat) + eps
+            eps_t = eps / np.sqrt(1 - b2 ** tt) if step_size_form else eps
+            denom = np.sqrt(v_hat + eps) if bug == "eps_inside" else np.sqrt(v_hat) + eps_t
             p = p - lr * m_hat / denom
             if bug == "decay_after" and decoupled:
                 p = p * (1 - lr * wd)
@@ -255,6 +258,40 @@ def test_rmsprop_matches_torch(student):
             "no_sqrt": "the square root is missing: θ ← θ − η·g/(√s + ε)"}
     _check_trajectory(student, student.RMSprop(lr=0.05), "RMSprop(lr=0.05) with default alpha and eps", p0, grads,
                       expected, _candidates(_rmsprop, 6106, bugs, lr=0.05))
+    _check_eps(student, "RMSprop", lr=0.05)
+
+
+def _check_eps(student, optimizer, alternative=None, **hyper):
+    """Three steps with eps = 0.5, large enough to matter, against torch and against the default eps.
+    ``alternative``: another right trajectory (Adam in Kingma & Ba's step-size form places ε
+    differently); the student is held to whichever of the two their first step is nearer."""
+    p0, grads = _problem(6110)
+    grads, expected = grads[:3], _torch_trajectory(optimizer, 6110, eps=0.5, **hyper)[:3]
+    ignored = _torch_trajectory(optimizer, 6110, **hyper)[:3]
+    label = f"{optimizer}({', '.join(f'{k}={v}' for k, v in hyper.items())}, eps=0.5)"
+    make = lambda: getattr(student, optimizer)(eps=0.5, **hyper)  # noqa: E731
+    if alternative is not None:
+        try:
+            first = student.harness("optim").trajectory(make(), [p.copy() for p in p0], grads[:1])
+        except StudentError:
+            first = []
+        if first and _distance(first[0], alternative[0]) < _distance(first[0], expected[0]):
+            expected = alternative
+    _check_trajectory(student, make(), label, p0, grads, expected, [(ignored, "the eps argument is ignored")])
+
+
+def _distance(params, reference) -> float:
+    try:
+        return max(float(np.max(np.abs(np.asarray(p, dtype=float) - r))) for p, r in zip(params, reference))
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+@checks.cached
+def _step_size_form(seed, **hyper):
+    """θ after each of three steps of Adam/AdamW in Kingma & Ba's step-size form, on _problem(seed)."""
+    p0, grads = _problem(seed)
+    return _adam(p0, grads[:3], step_size_form=True, **hyper)
 
 
 # ------------------------------------------------------------------------------------- Adam, AdamW
@@ -296,6 +333,7 @@ def test_adam_matches_torch(student):
     expected = _torch_trajectory("Adam", 6107, tiny_bias_grads=True, lr=0.1)
     _check_trajectory(student, student.Adam(lr=0.1), "Adam(lr=0.1) with default betas and eps", p0, grads, expected,
                       _candidates(_adam, 6107, ADAM_BUGS, tiny_bias_grads=True, lr=0.1), tolerances=ADAM_TOLERANCES)
+    _check_eps(student, "Adam", _step_size_form(6110, lr=0.1, eps=0.5), lr=0.1)
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
@@ -326,3 +364,4 @@ def test_adamw_decoupled_weight_decay_matches_torch(student):
             "no_bias_correction": ADAM_BUGS["no_bias_correction"]}
     _check_trajectory(student, student.AdamW(**hyper), "AdamW(lr=0.1, weight_decay=0.5)", p0, grads, expected,
                       _candidates(_adam, 6109, bugs, lr=0.1, wd=0.5, decoupled=True))
+    _check_eps(student, "AdamW", _step_size_form(6110, lr=0.1, eps=0.5, wd=0.01, decoupled=True), lr=0.1)

@@ -661,6 +661,58 @@ def backward(self, grad_out):
         k -= 1
     return g
 '''}),
+    # ------------------------------------------------------------ arguments ignored, edges (mutants found them)
+    "batchnorm_eps_ignored": Variant({"BatchNorm1d.__init__": '''
+def __init__(self, num_features, eps=1e-5, momentum=0.1):
+    self.eps, self.momentum = 1e-5, momentum
+    self.gamma = np.ones(num_features)
+    self.beta = np.zeros(num_features)
+    self.running_mean = np.zeros(num_features)
+    self.running_var = np.ones(num_features)
+    self.dgamma = np.zeros(num_features)
+    self.dbeta = np.zeros(num_features)
+'''}, mistake="eps argument is ignored"),
+    "batchnorm_momentum_ignored": Variant({"BatchNorm1d.__init__": '''
+def __init__(self, num_features, eps=1e-5, momentum=0.1):
+    self.eps, self.momentum = eps, 0.1
+    self.gamma = np.ones(num_features)
+    self.beta = np.zeros(num_features)
+    self.running_mean = np.zeros(num_features)
+    self.running_var = np.ones(num_features)
+    self.dgamma = np.zeros(num_features)
+    self.dbeta = np.zeros(num_features)
+'''}, mistake="momentum argument is ignored"),
+    "layernorm_eps_ignored": Variant({"LayerNorm.__init__": '''
+def __init__(self, num_features, eps=1e-5):
+    self.eps = 1e-5
+    self.gamma = np.ones(num_features)
+    self.beta = np.zeros(num_features)
+    self.dgamma = np.zeros(num_features)
+    self.dbeta = np.zeros(num_features)
+'''}, mistake="eps argument is ignored"),
+    "rmsprop_eps_ignored": Variant({"RMSprop.__init__": '''
+def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
+    self.lr, self.alpha, self.eps = lr, alpha, 1e-8
+    self.s = None
+'''}, mistake="eps argument is ignored"),
+    "adamw_eps_ignored": Variant({"AdamW.__init__": '''
+def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+    self.lr, self.betas, self.eps, self.weight_decay = lr, betas, 1e-8, weight_decay
+    self.m, self.v, self.t = None, None, 0
+'''}, mistake="eps argument is ignored"),
+    "relu_grad_one_at_zero": Variant({"relu_grad": '''
+def relu_grad(x):
+    return (x >= 0) * 1.0
+'''}, mistake="relu'(0) = 0"),
+    "train_mlp_one_class_too_many": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 2], activation, rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="C = max(y) + 1"),
 }
 
 
@@ -814,6 +866,22 @@ def step(self, params, grads):
     new = []
     for i, (p, g) in enumerate(zip(params, grads)):
         g = g + self.weight_decay * p
+        self.m[i] = b1 * self.m[i] + (1 - b1) * g
+        self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
+        new.append(p - lr_t * self.m[i] / (np.sqrt(self.v[i]) + self.eps))
+    return new
+'''},
+    "adamw_kingma_ba_step_size_form": {"AdamW.step": '''
+def step(self, params, grads):
+    if self.m is None:
+        self.m = [np.zeros_like(p, dtype=float) for p in params]
+        self.v = [np.zeros_like(p, dtype=float) for p in params]
+    self.t += 1
+    b1, b2 = self.betas
+    lr_t = self.lr * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+    new = []
+    for i, (p, g) in enumerate(zip(params, grads)):
+        p = p * (1 - self.lr * self.weight_decay)
         self.m[i] = b1 * self.m[i] + (1 - b1) * g
         self.v[i] = b2 * self.v[i] + (1 - b2) * g * g
         new.append(p - lr_t * self.m[i] / (np.sqrt(self.v[i]) + self.eps))
