@@ -3,6 +3,7 @@
 Real bwrap throughout. Wall times are printed (run with -s), never asserted: the assertions are
 about behaviour and isolation.
 """
+import contextlib
 import os
 import signal
 import threading
@@ -120,6 +121,19 @@ class Alarm(BaseException):
     pass
 
 
+@contextlib.contextmanager
+def abandoned_after(seconds: float):
+    """The grader's per-test time limit: the call inside is interrupted after ``seconds``."""
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with pytest.raises(Alarm):
+            yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def on_alarm(signum, frame):
     raise Alarm()
 
@@ -182,14 +196,8 @@ def test_a_child_cannot_trace_read_or_kill_its_zygote():
 def test_a_hung_call_abandoned_by_its_time_limit_costs_only_that_call():
     sandbox, student = started([LITTER])
     zygote, before = sandbox.zygote.proc.pid, student.ping()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)
-    try:
-        with pytest.raises(Alarm):
-            student.hang()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with abandoned_after(0.5):
+        student.hang()
     assert not sandbox.alive()
     assert student.ping() != before  # the notebook re-run in a fresh child of the same zygote
     assert sandbox.zygote.proc.pid == zygote and sandbox.starts == 2
@@ -223,14 +231,8 @@ def test_a_zygote_that_dies_or_freezes_costs_only_the_submission_it_served():
 def test_objects_of_a_child_that_died_are_lost_not_confused_with_the_next():
     sandbox, student = started(["class Box:\n    pass\n", LITTER])
     box = student.Box()
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, 0.3)
-    try:
-        with pytest.raises(Alarm):
-            student.hang()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    with abandoned_after(0.3):
+        student.hang()
     with pytest.raises(StudentError, match="lost"):
         box.anything
     sandbox.stop()
