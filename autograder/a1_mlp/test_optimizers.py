@@ -246,6 +246,7 @@ def test_adagrad_matches_torch(student):
             "no_square": "G accumulates |g| instead of g²"}
     _check_trajectory(student, student.Adagrad(lr=0.5), "Adagrad(lr=0.5)", p0, grads, expected,
                       _candidates(_adagrad, 6105, bugs, lr=0.5))
+    _check_argument(student, "Adagrad", "eps", 0.5, lr=0.5)
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
@@ -258,18 +259,19 @@ def test_rmsprop_matches_torch(student):
             "no_sqrt": "the square root is missing: θ ← θ − η·g/(√s + ε)"}
     _check_trajectory(student, student.RMSprop(lr=0.05), "RMSprop(lr=0.05) with default alpha and eps", p0, grads,
                       expected, _candidates(_rmsprop, 6106, bugs, lr=0.05))
-    _check_eps(student, "RMSprop", lr=0.05)
+    _check_argument(student, "RMSprop", "eps", 0.5, lr=0.05)
+    _check_argument(student, "RMSprop", "alpha", 0.5, lr=0.05)
 
 
-def _check_eps(student, optimizer, alternative=None, **hyper):
-    """Three steps with eps = 0.5, large enough to matter, against torch and against the default eps.
-    ``alternative``: another right trajectory (Adam in Kingma & Ba's step-size form places ε
-    differently); the student is held to whichever of the two their first step is nearer."""
+def _check_argument(student, optimizer, name, value, alternative=None, **hyper):
+    """Three steps with one argument set to ``value`` (far enough from its default to matter), against
+    torch and against the default. ``alternative``: another right trajectory (Adam in Kingma & Ba's
+    step-size form places ε differently); the student is held to whichever their first step is nearer."""
     p0, grads = _problem(6110)
-    grads, expected = grads[:3], _torch_trajectory(optimizer, 6110, eps=0.5, **hyper)[:3]
+    grads, expected = grads[:3], _torch_trajectory(optimizer, 6110, **{name: value}, **hyper)[:3]
     ignored = _torch_trajectory(optimizer, 6110, **hyper)[:3]
-    label = f"{optimizer}({', '.join(f'{k}={v}' for k, v in hyper.items())}, eps=0.5)"
-    make = lambda: getattr(student, optimizer)(eps=0.5, **hyper)  # noqa: E731
+    label = f"{optimizer}({', '.join(f'{k}={v}' for k, v in {**hyper, name: value}.items())})"
+    make = lambda: getattr(student, optimizer)(**{name: value}, **hyper)  # noqa: E731
     if alternative is not None:
         try:
             first = student.harness("optim").trajectory(make(), [p.copy() for p in p0], grads[:1])
@@ -277,7 +279,7 @@ def _check_eps(student, optimizer, alternative=None, **hyper):
             first = []
         if first and _distance(first[0], alternative[0]) < _distance(first[0], expected[0]):
             expected = alternative
-    _check_trajectory(student, make(), label, p0, grads, expected, [(ignored, "the eps argument is ignored")])
+    _check_trajectory(student, make(), label, p0, grads, expected, [(ignored, f"the {name} argument is ignored")])
 
 
 def _distance(params, reference) -> float:
@@ -333,7 +335,8 @@ def test_adam_matches_torch(student):
     expected = _torch_trajectory("Adam", 6107, tiny_bias_grads=True, lr=0.1)
     _check_trajectory(student, student.Adam(lr=0.1), "Adam(lr=0.1) with default betas and eps", p0, grads, expected,
                       _candidates(_adam, 6107, ADAM_BUGS, tiny_bias_grads=True, lr=0.1), tolerances=ADAM_TOLERANCES)
-    _check_eps(student, "Adam", _step_size_form(6110, lr=0.1, eps=0.5), lr=0.1)
+    _check_argument(student, "Adam", "eps", 0.5, _step_size_form(6110, lr=0.1, eps=0.5), lr=0.1)
+    _check_argument(student, "Adam", "betas", (0.5, 0.6), _step_size_form(6110, lr=0.1, betas=(0.5, 0.6)), lr=0.1)
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
@@ -364,4 +367,7 @@ def test_adamw_decoupled_weight_decay_matches_torch(student):
             "no_bias_correction": ADAM_BUGS["no_bias_correction"]}
     _check_trajectory(student, student.AdamW(**hyper), "AdamW(lr=0.1, weight_decay=0.5)", p0, grads, expected,
                       _candidates(_adam, 6109, bugs, lr=0.1, wd=0.5, decoupled=True))
-    _check_eps(student, "AdamW", _step_size_form(6110, lr=0.1, eps=0.5, wd=0.01, decoupled=True), lr=0.1)
+    _check_argument(student, "AdamW", "eps", 0.5, _step_size_form(6110, lr=0.1, eps=0.5, wd=0.01, decoupled=True),
+                    lr=0.1)
+    _check_argument(student, "AdamW", "betas", (0.5, 0.6),
+                    _step_size_form(6110, lr=0.1, betas=(0.5, 0.6), wd=0.01, decoupled=True), lr=0.1)

@@ -713,6 +713,29 @@ def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
         model.set_parameters(opt.step(model.parameters(), model.gradients()))
     return model
 '''}, mistake="C = max(y) + 1"),
+    "adagrad_eps_ignored": Variant({"Adagrad.__init__": '''
+def __init__(self, lr=0.01, eps=1e-10):
+    self.lr, self.eps = lr, 1e-10
+    self.G = None
+'''}, mistake="eps argument is ignored"),
+    "rmsprop_alpha_ignored": Variant({"RMSprop.__init__": '''
+def __init__(self, lr=0.01, alpha=0.99, eps=1e-8):
+    self.lr, self.alpha, self.eps = lr, 0.99, eps
+    self.s = None
+'''}, mistake="alpha argument is ignored"),
+    "adam_betas_ignored": Variant({"Adam.__init__": '''
+def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    self.lr, self.betas, self.eps, self.weight_decay = lr, (0.9, 0.999), eps, weight_decay
+    self.m, self.v, self.t = None, None, 0
+'''}, mistake="betas argument is ignored"),
+    "leaky_relu_grad_one_at_zero": Variant({"leaky_relu_grad": '''
+def leaky_relu_grad(x, slope=0.01):
+    return np.where(x >= 0, 1.0, slope)
+'''}, mistake="at 0 the derivative is the slope"),
+    "elu_grad_one_at_zero": Variant({"elu_grad": '''
+def elu_grad(x, alpha=1.0):
+    return np.where(x >= 0, 1.0, alpha * np.exp(np.minimum(x, 0)))
+'''}, mistake="ELU'(0) = α"),
 }
 
 
