@@ -23,9 +23,15 @@ Diagnosis, most specific first
    named. Candidates may be callables (called lazily, grader-side only) and may contain NaN or inf
    (they match an answer with the same non-finite entries).
 2. *Constant factors* given by the test (``factors={N: "did you sum instead of averaging?"}``):
-   if the answer is k times the expected value and k is one of the factors, its hint is named.
-3. Generic diagnoses (:data:`GENERIC_DIAGNOSES`, data-driven and extendable): all zeros, the
-   transpose, a sign flip, any other constant factor.
+   if the whole answer is k times the expected value and k is one of the factors, its hint is named.
+3. *float32*: every entry exactly a float32 number and float32-sized errors (or a float32 array).
+4. Generic diagnoses (:data:`GENERIC_DIAGNOSES`, data-driven and extendable): all zeros, the
+   transpose, a sign flip; then "k times the expected one", only for a whole array off by a plain
+   ratio (2, 1/2, 3/2, 1/N), never for a single number (any number is some multiple of another).
+
+Within one test, :func:`most_specific` runs every check and reports the failure with the most
+specific diagnosis (1–2 before 3–4 before none), so a hand-worked check that fails first with no
+hint does not hide the named mistake of a later check.
 
 Tolerance policy
 ----------------
@@ -54,6 +60,7 @@ sigmoid(0) = 0.5 — the single worst entry.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import types
 import warnings
@@ -243,7 +250,7 @@ def _diagnose_sign(actual, expected, name):
 
 
 def _best_factor(actual, expected) -> float | None:
-    """k such that actual ≈ k·expected, if there is one (k ≠ 0, 1)."""
+    """k such that the whole of actual ≈ k·expected, if there is one (k ≠ 0, 1)."""
     if actual.shape != expected.shape or not np.any(expected != 0):
         return None
     k = float(np.sum(actual * expected) / np.sum(expected * expected))
@@ -255,30 +262,98 @@ def _best_factor(actual, expected) -> float | None:
     return None
 
 
-def _factor_words(k: float) -> str:
-    if abs(k) >= 1:
-        return f"{_fmt(k)} times the expected one"
-    return f"{_fmt(k)} times the expected one (1/{_fmt(1 / k)})"
+def _plain_ratio(k: float) -> tuple[int, int] | None:
+    """(p, q) with k = p/q when k is a ratio a person would write down (2, 1/2, 3/2, 1/64, ...)."""
+    for q in range(1, 13):
+        p = round(k * q)
+        if p != 0 and abs(p) <= 10_000 and abs(k * q - p) <= 1e-6 * abs(k * q):
+            return p, q
+    inverse = 1 / k
+    n = round(inverse)
+    if n != 0 and abs(n) <= 10_000 and abs(inverse - n) <= 1e-6 * abs(inverse):
+        return 1, n
+    return None
 
 
-def _diagnose_factor(actual, expected, name, factors=None):
+def _factor_words(k: float, ratio: tuple[int, int]) -> str:
+    p, q = ratio
+    return f"{_fmt(k)} times the expected one" + (f" ({p}/{q})" if q != 1 else "")
+
+
+def _factor_hint(actual, expected, name, factors) -> str | None:
+    """The test's own hint for an answer that is k times the oracle, k one of ``factors``."""
     k = _best_factor(actual, expected)
-    if k is None or abs(k + 1) < 1e-6:
-        return None
-    message = f"your `{name}` is {_factor_words(k)}"
     for factor, hint in (factors or {}).items():
-        if abs(k - factor) <= 1e-6 * abs(factor):
-            return f"{message}: {hint}"
-    if abs(k - 2) < 1e-6:
+        if k is not None and abs(k - factor) <= 1e-6 * abs(factor):
+            return f"your `{name}` is {_factor_words(k, _plain_ratio(k) or (1, 1))}: {hint}"
+    return None
+
+
+def _diagnose_factor(actual, expected, name):
+    """"k times the expected one" only for a whole array (≥ 2 non-zero entries: one number is always
+    some multiple of another) off by a plain ratio k (2, 1/2, 3/2, 1/64; never 1.0003)."""
+    k = _best_factor(actual, expected)
+    if k is None or abs(k + 1) < 1e-6 or np.count_nonzero(expected) < 2:
+        return None
+    ratio = _plain_ratio(k)
+    if ratio is None:
+        return None
+    message = f"your `{name}` is {_factor_words(k, ratio)}"
+    if ratio == (2, 1):
         return f"{message}: a factor 2 too many"
-    if abs(k - 0.5) < 1e-6:
+    if ratio == (1, 2):
         return f"{message}: a factor 2 is missing"
     return message
+
+
+def _diagnose_float32(actual, expected, name):
+    """Every entry is exactly a float32 number and the errors are float32-sized: computed in float32."""
+    if actual.size == 0 or not np.array_equal(actual, actual.astype(np.float32).astype(np.float64)):
+        return None
+    if np.array_equal(expected, expected.astype(np.float32).astype(np.float64)):
+        return None  # the oracle is itself float32-exact (0.5, integers): rounding cannot be told apart
+    err = float(np.max(np.abs(actual - expected)))
+    if err <= 1e-3 * max(float(np.max(np.abs(expected))), 1e-30):
+        return (f"`{name}` carries float32 rounding (about 7 significant digits): compute in float64 "
+                "throughout (SPEC: arrays are float64; look for np.float32, astype or dtype=)")
+    return None
 
 
 #: generic diagnoses tried in order after the test's own candidates; each maps
 #: (actual, expected, name) to a message or None. Extend by appending.
 GENERIC_DIAGNOSES: list[Callable] = [_diagnose_zeros, _diagnose_transpose, _diagnose_sign]
+
+#: how specific a diagnosis is, for :func:`most_specific`: the test's own known mistakes and factor
+#: hints, then generic rules, then none at all
+NAMED, GENERIC, NONE = 2, 1, 0
+
+
+def _diagnosis(name, actual, expected, mistakes=(), factors=None, rtol=1e-5, atol=1e-7,
+               generic=True, original_dtype=None) -> tuple[str | None, int]:
+    for candidate, message in mistakes:
+        try:
+            value = _resolve(candidate)
+        except Exception:  # a candidate formula that does not apply to this input
+            continue
+        if value.shape == actual.shape and _close(actual, value, rtol, atol) \
+                and not (value.shape == expected.shape and _close(expected, value, rtol, atol)):
+            return message, NAMED
+    if actual.shape != expected.shape or not np.all(np.isfinite(actual)):
+        return None, NONE
+    found = _factor_hint(actual, expected, name, factors)
+    if found:
+        return found, NAMED
+    found = _diagnose_float32(actual, expected, name)
+    if found is None and original_dtype == np.float32:
+        found = (f"`{name}` is a float32 array: compute in float64 throughout (SPEC: arrays are float64; "
+                 "look for np.float32, astype or dtype=)")
+    if found:
+        return found, GENERIC
+    for rule in (*GENERIC_DIAGNOSES, _diagnose_factor) if generic else ():
+        found = rule(actual, expected, name)
+        if found:
+            return found, GENERIC
+    return None, NONE
 
 
 def diagnose(name: str, actual: np.ndarray, expected: np.ndarray, mistakes: Iterable[Mistake] = (),
@@ -287,27 +362,52 @@ def diagnose(name: str, actual: np.ndarray, expected: np.ndarray, mistakes: Iter
     """The likely mistake behind ``actual`` ≠ ``expected``, or None.
 
     ``generic=False`` skips the generic diagnoses (where "k times the expected value" means nothing,
-    e.g. a parameter after some optimizer steps); the test's own candidates and factors still apply.
+    e.g. a parameter after some optimizer steps); the test's own candidates and factors, and the
+    float32 hint, still apply.
     """
-    for candidate, message in mistakes:
-        try:
-            value = _resolve(candidate)
-        except Exception:  # a candidate formula that does not apply to this input
-            continue
-        if value.shape == actual.shape and _close(actual, value, rtol, atol) \
-                and not (value.shape == expected.shape and _close(expected, value, rtol, atol)):
-            return message
-    if actual.shape != expected.shape:
-        return None
-    if not np.all(np.isfinite(actual)):
-        return None
-    if not generic:
-        return _diagnose_factor(actual, expected, name, factors) if factors else None
-    for rule in GENERIC_DIAGNOSES:
-        found = rule(actual, expected, name)
-        if found:
-            return found
-    return _diagnose_factor(actual, expected, name, factors)
+    return _diagnosis(name, actual, expected, mistakes, factors, rtol, atol, generic)[0]
+
+
+class CheckFailed(AssertionError):
+    """A failed check, with how specific its diagnosis is (NAMED, GENERIC or NONE)."""
+
+    def __init__(self, message: str, rank: int = NONE):
+        super().__init__(message)
+        self.rank = rank
+
+
+_PENDING: contextvars.ContextVar[list | None] = contextvars.ContextVar("pending_failures", default=None)
+
+
+def _fail(message: str, rank: int = NONE) -> None:
+    failure = CheckFailed(message, rank)
+    pending = _PENDING.get()
+    if pending is None:
+        raise failure
+    pending.append(failure)
+
+
+@contextlib.contextmanager
+def most_specific():
+    """Run every check of the block (or decorated test) and report the failure with the most specific
+    diagnosis, the earliest among equals: a hand-worked check that fails with no hint must not hide the
+    named mistake a later check would give. A student error or a time limit ends the block; if a check
+    failed before it, that failure is the one reported."""
+    pending: list = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the block ended early; compare it with what failed before
+        if not pending:
+            raise
+        if isinstance(exc, AssertionError):
+            pending.append(exc)
+    finally:
+        _PENDING.reset(token)
+    if pending:
+        raise max(pending, key=lambda f: getattr(f, "rank", NONE))  # max keeps the first of equals
 
 
 # ----------------------------------------------------------------------------------------- checks
@@ -326,17 +426,19 @@ def check_array(name: str, actual, expected, rtol: float = RTOL, atol: float = A
     expected = np.asarray(expected, dtype=np.float64)
     assert np.all(np.isfinite(expected)), f"grader bug: the oracle for {name} is not finite"
     where = f" ({context})" if context else ""
+    dtype = getattr(actual, "dtype", None)
     actual = as_numeric_array(name, actual)
-    likely = lambda: diagnose(name, actual, expected, mistakes, factors, generic=generic)  # noqa: E731
+    likely = lambda: _diagnosis(name, actual, expected, mistakes, factors, generic=generic,  # noqa: E731
+                                original_dtype=dtype)
 
     if actual.shape != expected.shape:
         message = (f"`{name}` should have shape {_fmt_shape(expected.shape)} but has shape "
                    f"{_fmt_shape(actual.shape)}{where}")
-        found = likely()
+        found, rank = likely()
         if found is None and generic and expected.ndim == 2 and actual.shape == expected.T.shape:
-            found = ("it is the transpose of the expected value" if _close(actual, expected.T, 1e-5, 1e-7)
-                     else "rows and columns are swapped")
-        raise AssertionError(message + (f". Likely mistake: {found}" if found else ""))
+            found, rank = ("it is the transpose of the expected value" if _close(actual, expected.T, 1e-5, 1e-7)
+                           else "rows and columns are swapped"), GENERIC
+        return _fail(message + (f". Likely mistake: {found}" if found else ""), rank)
 
     finite = np.isfinite(actual)
     if not np.all(finite):
@@ -345,9 +447,10 @@ def check_array(name: str, actual, expected, rtol: float = RTOL, atol: float = A
         parts = [f"{n} {kind}" for n, kind in ((n_nan, "NaN"), (n_inf, "inf")) if n]
         message = (f"`{name}` contains {' and '.join(parts)} value(s){_fmt_index(first)}{where}; "
                    "every entry should be finite")
-        found = likely()
-        hint = found or nonfinite_hint
-        raise AssertionError(message + (f". Likely mistake: {hint}" if hint else ""))
+        found, rank = likely()
+        if not found and nonfinite_hint:
+            found, rank = nonfinite_hint, NAMED
+        return _fail(message + (f". Likely mistake: {found}" if found else ""), rank)
 
     err = np.abs(actual - expected)
     tol = atol + rtol * np.abs(expected)
@@ -361,8 +464,8 @@ def check_array(name: str, actual, expected, rtol: float = RTOL, atol: float = A
                f"relative error {rel:.3g}; {count} outside atol={atol:g}, rtol={rtol:g}")
     if show_values:
         message += f" (got {_fmt(float(actual[worst]))}, expected {_fmt(float(expected[worst]))})"
-    found = likely()
-    raise AssertionError(message + (f". Likely mistake: {found}" if found else ""))
+    found, rank = likely()
+    return _fail(message + (f". Likely mistake: {found}" if found else ""), rank)
 
 
 def check_scalar(name: str, actual, expected: float, rtol: float = RTOL, atol: float = ATOL,
@@ -400,7 +503,7 @@ def check_statistic(name: str, value: float, expected: float, rel_tol: float, co
     if best is None and np.isfinite(value) and value != 0 and expected != 0:
         ratio = value / expected
         message += f"; it is {_fmt(ratio)} times the declared value"
-    raise AssertionError(message + (f". Likely mistake: {best[1]}" if best else ""))
+    _fail(message + (f". Likely mistake: {best[1]}" if best else ""), NAMED if best else NONE)
 
 
 def check_true(condition: bool, message: str) -> None:
