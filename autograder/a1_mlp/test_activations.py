@@ -134,6 +134,7 @@ HAND_VALUES = [
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_activations_at_hand_checkable_points(student):
     for name, x, extra, expected, note in HAND_VALUES:
         x = np.array(x)
@@ -170,6 +171,7 @@ def _softmax_case():
 
 
 @pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
 def test_softmax_matches_torch_over_the_last_axis(student):
     (z, expected, axis_0), (z3, expected3, axis_1) = _softmax_case()
     checks.check_array("softmax(z)", student.softmax(z), expected,
@@ -184,17 +186,24 @@ def test_softmax_matches_torch_over_the_last_axis(student):
 
 @checks.cached
 def _log_softmax_case():
-    """z (6, 5), torch's log_softmax and the log of the softmax over axis 0."""
-    z = np.random.default_rng(3002).normal(0, 3, size=(6, 5))
-    return z, _torch_log_softmax(z), np.log(_softmax(z, axis=0))
+    """z (6, 5) and z3 (2, 3, 4), torch's log_softmax of each and the log of the softmax over axis 0 / 1."""
+    rng = np.random.default_rng(3002)
+    z, z3 = rng.normal(0, 3, size=(6, 5)), rng.normal(0, 3, size=(2, 3, 4))
+    return ((z, _torch_log_softmax(z), np.log(_softmax(z, axis=0))),
+            (z3, _torch_log_softmax(z3), np.log(_softmax(z3, axis=1))))
 
 
 @pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
 def test_log_softmax_matches_torch(student):
-    z, expected, axis_0 = _log_softmax_case()
+    (z, expected, axis_0), (z3, expected3, axis_1) = _log_softmax_case()
     checks.check_array("log_softmax(z)", student.log_softmax(z), expected, context="z of shape (6, 5)",
                        mistakes=[(axis_0, "normalised over the wrong axis: log_softmax "
                                           "runs over the last axis")])
+    checks.check_array("log_softmax(z)", student.log_softmax(z3), expected3,
+                       context="z of shape (2, 3, 4): log_softmax runs over the last axis",
+                       mistakes=[(axis_1, "normalised over axis 1: log_softmax runs over the last "
+                                          "axis (axis=-1)")])
 
 
 OVERFLOW_HINT = ("np.exp overflows for logits this large: subtract each row's max first "

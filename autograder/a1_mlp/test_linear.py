@@ -42,6 +42,7 @@ def _random_case(seed, n=5, d_in=4, d_out=3):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_linear_init_shapes_zero_bias_and_kaiming_variance(student):
     d_in, d_out = 300, 200
     layer = student.Linear(d_in, d_out, rng=3)
@@ -65,6 +66,7 @@ def test_linear_init_shapes_zero_bias_and_kaiming_variance(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_linear_hand_example_forward_and_backward(student):
     W = np.array([[1.0, 2.0], [3.0, 4.0]])
     b = np.array([0.5, -1.0])

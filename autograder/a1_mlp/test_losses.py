@@ -89,6 +89,7 @@ def _ce_case(seed, n=7, c=4, scale=2.0, equal_first_row=None):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_loss_values_at_hand_checkable_points(student):
     pred, target = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])
     checks.check_scalar("mse([[1, 2]], [[0, 0]])", student.mse(pred, target), 2.5,
@@ -145,6 +146,14 @@ def test_mae_grad_matches_torch(student):
     checks.check_array("mae_grad(pred, target)", student.mae_grad(pred, target), expected,
                        context=f"sign(p − t)/n, pred of shape {pred.shape}",
                        factors=_elementwise_grad_factors(N, D))
+    ties = pred.copy()
+    ties[::2] = target[::2]  # p = t exactly: the subgradient the SPEC declares, sign(0) = 0
+    checks.check_array("mae_grad(pred, target)", student.mae_grad(ties, target), np.sign(ties - target) / ties.size,
+                       context="half the rows with pred == target exactly, where sign(0) = 0 (as PyTorch)",
+                       mistakes=[(np.where(ties > target, 1.0, -1.0) / ties.size,
+                                  "at pred == target the subgradient is sign(0) = 0, not −1"),
+                                 (np.where(ties >= target, 1.0, -1.0) / ties.size,
+                                  "at pred == target the subgradient is sign(0) = 0, not +1")])
 
 
 # ------------------------------------------------------------------------------------- BCE
@@ -158,12 +167,46 @@ def test_bce_matches_torch(student):
                         factors=_elementwise_factors(N, D))
 
 
-@pytest.mark.grade(cell=CELL, points=0.125)
+@pytest.mark.grade(cell=CELL, points=0.0625)
 def test_bce_grad_matches_torch(student):
     prob, target, _, expected = _bce_case(5106)
     checks.check_array("bce_grad(prob, target)", student.bce_grad(prob, target), expected,
                        context=f"d(mean BCE)/d(prob), prob of shape {prob.shape}",
                        factors=_elementwise_grad_factors(N, D))
+
+
+CLIP_EPSILONS = (1e-7, 1e-8, 1e-10, 1e-12, 1e-15)  # Keras's, sklearn's and other habits
+
+
+def _clipped_bce(prob, target, eps):
+    p = np.clip(prob, eps, 1 - eps)
+    return -np.mean(target * np.log(p) + (1 - target) * np.log(1 - p))
+
+
+@checks.cached
+def _bce_edges_case():
+    """prob at and near 0 and 1 with hard and soft targets, and torch's BCE and gradient."""
+    prob = np.array([[0.0, 1.0, 0.0, 1.0, 1e-9, 1 - 1e-6, 0.3, 0.5],
+                     [1e-12, 1 - 1e-12, 0.999, 0.001, 0.5, 0.25, 1e-9, 1 - 1e-9]])
+    target = np.array([[0.0, 1.0, 1.0, 0.0, 0.2, 0.7, 0.25, 1.0],
+                       [0.0, 1.0, 0.5, 0.5, 0.0, 0.9, 1.0, 0.0]])
+    return prob, target, *_value_and_grad(F.binary_cross_entropy, prob, checks.torch64(target))
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
+def test_bce_and_grad_at_0_and_1_and_with_soft_targets(student):
+    prob, target, value, grad = _bce_edges_case()
+    ctx = "prob exactly 0 and 1 and within 1e-12 of them, soft targets in (0, 1); as PyTorch"
+    checks.check_scalar("bce(prob, target)", student.bce(prob, target), value, context=ctx, show_values=False,
+                        mistakes=[(_clipped_bce(prob, target, eps), f"p was clipped to [ε, 1 − ε] with ε = {eps:g}: "
+                                   "as PyTorch, clamp each log at −100 instead (log(max(p, e^−100)))")
+                                  for eps in CLIP_EPSILONS],
+                        nonfinite_hint="log(0) = −inf: clamp each log at −100 as PyTorch does "
+                                       "(log(max(p, e^−100)), log(max(1 − p, e^−100)))")
+    checks.check_array("bce_grad(prob, target)", student.bce_grad(prob, target), grad, context=ctx,
+                       nonfinite_hint="division by zero at p = 0 or 1: divide by max(p(1 − p), 1e-12) as "
+                                      "PyTorch does")
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)

@@ -48,6 +48,7 @@ def _bn_train_case(seed):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_batchnorm_training_forward_matches_torch(student):
     x = np.array([[1.0, 2.0], [3.0, 6.0]])
     hand = (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)
@@ -93,6 +94,7 @@ def _running_statistics_case():
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_batchnorm_running_statistics_unbiased_variance_and_momentum(student):
     x = np.array([[1.0, 2.0], [3.0, 6.0]])
     bn = student.BatchNorm1d(2)
@@ -179,6 +181,7 @@ def test_batchnorm_backward_input_gradient(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_batchnorm_backward_gamma_and_beta_gradients(student):
     x, gamma, beta, g, ref = _bn_train_case(7105)
     bn = _student_bn(student, gamma, beta)
@@ -223,6 +226,7 @@ def _layernorm_forward_case():
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_layernorm_forward_matches_torch(student):
     gamma, beta, (x, expected, batch_axis, unbiased), (x3, expected3) = _layernorm_forward_case()
     theirs = student.LayerNorm(D)
@@ -270,6 +274,7 @@ def _layernorm_backward_case():
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_layernorm_backward_matches_torch(student):
     gamma, beta, (x, g, ref, batch_means), (x3, g3, ref3) = _layernorm_backward_case()
     ours = student.LayerNorm(D)

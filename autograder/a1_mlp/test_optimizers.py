@@ -169,6 +169,7 @@ def _candidates(simulate, seed, bugs: dict, tiny_bias_grads=False, **hyper):
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
+@checks.most_specific()
 def test_sgd_hand_figures_plain_and_momentum(student):
     """W = 1, grad = 0.1, lr = 0.9: plain SGD gives 0.91 then 0.82; momentum 0.9 gives 0.91 then 0.739."""
     g = [np.array([[0.1]])]
@@ -319,6 +320,7 @@ def _adam_hand_case():
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
+@checks.most_specific()
 def test_adam_matches_torch(student):
     # Hand figure: for a constant gradient m̂/√v̂ = ±1, so each of the first steps moves θ by lr.
     opt, params = student.Adam(lr=0.1), [np.array([[1.0]])]

@@ -28,6 +28,26 @@ def _l1_l2_case():
 
 
 @checks.cached
+def _zeros_case(l1, l2):
+    """W (3, 4) with exact zeros, where the SPEC declares sign(0) = 0, and torch's L1 and elastic-net gradients."""
+    W = _random_W(9103, (3, 4))
+    W[:, ::2] = 0.0
+    return (W, _torch_penalty_and_grad(W, lambda w: l1 * w.abs().sum())[1],
+            _torch_penalty_and_grad(W, lambda w: l1 * w.abs().sum() + 0.5 * l2 * (w ** 2).sum())[1])
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
+def test_l1_and_elastic_net_gradients_are_zero_at_zero_weights(student):
+    W, l1_grad, net_grad = _zeros_case(0.3, 0.8)
+    hint = "where W = 0 the subgradient is λ·sign(0) = 0 (as PyTorch)"
+    checks.check_array("l1_grad(W, 0.3)", student.l1_grad(W, 0.3), l1_grad, nonfinite_hint=hint,
+                       context="W of shape (3, 4), half its entries exactly 0")
+    checks.check_array("elastic_net_grad(W, 0.3, 0.8)", student.elastic_net_grad(W, 0.3, 0.8), net_grad,
+                       nonfinite_hint=hint, context="W of shape (3, 4), half its entries exactly 0")
+
+
+@checks.cached
 def _elastic_net_case(l1, l2):
     """W (5, 3) and torch's value and gradient of l1·Σ|W| + ½·l2·ΣW²."""
     W = _random_W(9102, (5, 3))
@@ -35,6 +55,7 @@ def _elastic_net_case(l1, l2):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_l1_penalty_and_gradient_hand_example(student):
     ctx = "W = [[1, -2], [0.5, -0.5]], lam = 0.1"
     checks.check_scalar("l1_penalty(W, 0.1)", student.l1_penalty(W_HAND, 0.1), 0.4, context=ctx + ": 0.1·Σ|W|",
@@ -45,6 +66,7 @@ def test_l1_penalty_and_gradient_hand_example(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_l2_penalty_has_the_one_half_factor(student):
     ctx = "W = [[1, -2], [0.5, -0.5]], lam = 0.1"
     checks.check_scalar("l2_penalty(W, 0.1)", student.l2_penalty(W_HAND, 0.1), 0.275, context=ctx + ": ½·0.1·ΣW²",
@@ -54,7 +76,8 @@ def test_l2_penalty_has_the_one_half_factor(student):
                        mistakes=[(0.2 * W_HAND, "l2_grad is λ·W: the ½ in ½·λ·ΣW² cancels the 2")])
 
 
-@pytest.mark.grade(cell=CELL, points=0.125)
+@pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
 def test_l1_and_l2_match_torch_on_random_weights(student):
     W, (l1_value, l1_grad), (l2_value, l2_grad) = _l1_l2_case()
     checks.check_scalar("l1_penalty(W, 0.3)", student.l1_penalty(W, 0.3), l1_value, show_values=False,
@@ -68,6 +91,7 @@ def test_l1_and_l2_match_torch_on_random_weights(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_elastic_net_penalty_and_gradient(student):
     checks.check_scalar("elastic_net_penalty(W, 0.1, 0.2)", student.elastic_net_penalty(W_HAND, 0.1, 0.2),
                         0.4 + 0.55, context="W = [[1, -2], [0.5, -0.5]]: 0.1·Σ|W| + ½·0.2·ΣW²")

@@ -71,6 +71,11 @@ def softmax(z):
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 '''}, mistake="overflow"),
+    "log_softmax_over_axis_1": Variant({"log_softmax": '''
+def log_softmax(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+'''}, mistake="axis 1"),
     "log_softmax_no_max_subtraction": Variant({"log_softmax": '''
 def log_softmax(z):
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
@@ -136,6 +141,19 @@ def mse_grad(pred, target):
 def mae_grad(pred, target):
     return np.sign(pred - target)
 '''}, mistake="sum instead of averaging"),
+    "mae_grad_minus_one_at_ties": Variant({"mae_grad": '''
+def mae_grad(pred, target):
+    return np.where(pred > target, 1.0, -1.0) / pred.size
+'''}, mistake="sign(0) = 0"),
+    "bce_clips_probabilities": Variant({"bce": '''
+def bce(prob, target):
+    p = np.clip(prob, 1e-7, 1 - 1e-7)  # the Keras habit
+    return -np.mean(target * np.log(p) + (1 - target) * np.log(1 - p))
+'''}, mistake="clipped"),
+    "bce_grad_divides_by_zero_at_the_edges": Variant({"bce_grad": '''
+def bce_grad(prob, target):
+    return (-target / prob + (1 - target) / (1 - prob)) / prob.size
+'''}, mistake="division by zero"),
     "bce_grad_sign_flip": Variant({"bce_grad": '''
 def bce_grad(prob, target):
     return (target - prob) / np.maximum(prob * (1 - prob), 1e-12) / prob.size
@@ -603,6 +621,10 @@ def l2_grad(W, lam):
 def l1_grad(W, lam):
     return lam * W
 '''}, mistake="sign(W)"),
+    "l1_grad_w_over_abs_w": Variant({"l1_grad": '''
+def l1_grad(W, lam):
+    return lam * W / np.abs(W)
+'''}, mistake="sign(0) = 0"),
     "elastic_net_grad_missing_l1": Variant({"elastic_net_grad": '''
 def elastic_net_grad(W, l1, l2):
     return l2_grad(W, l2)
