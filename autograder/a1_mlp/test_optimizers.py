@@ -168,7 +168,27 @@ def _candidates(simulate, seed, bugs: dict, tiny_bias_grads=False, **hyper):
 # ------------------------------------------------------------------------------------- SGD
 
 
-@pytest.mark.grade(cell=CELL, points=0.25)
+CONFIGURATIONS = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.1)),
+                  ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("Adagrad", {}), ("RMSprop", {}),
+                  ("Adam", dict(weight_decay=0.1)), ("AdamW", {})]
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+def test_optimizers_never_mutate_their_inputs(student):
+    """Checked inside the sandbox (harness/optim.py): arrays are copied across, so only there can an
+    in-place update of the caller's arrays be seen."""
+    p0, grads = _problem(6100)
+    for name, kwargs in CONFIGURATIONS:
+        config = f"{name}({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
+        opt = getattr(student, name)(**kwargs)
+        changed = student.harness("optim").mutated_inputs(opt, [p.copy() for p in p0], grads[:3])
+        checks.check_true(not changed, f"{config}.step changed the arrays it was given ({', '.join(changed)}): "
+                                       "optimizers never mutate their inputs; return new arrays (θ − η·g, not "
+                                       "θ -= η·g) and keep your own copies of state (np.zeros_like, not the "
+                                       "gradient arrays themselves)")
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
 @checks.most_specific()
 def test_sgd_hand_figures_plain_and_momentum(student):
     """W = 1, grad = 0.1, lr = 0.9: plain SGD gives 0.91 then 0.82; momentum 0.9 gives 0.91 then 0.739."""

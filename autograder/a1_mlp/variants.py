@@ -260,6 +260,36 @@ def step(self, params, grads):
         new.append(p - (self.lr * g + self.momentum * self.v[i]) if self.nesterov else p - self.v[i])
     return new
 '''}, mistake="weight decay is ignored"),
+    "sgd_updates_params_in_place": Variant({"SGD.step": '''
+def step(self, params, grads):
+    if self.v is None:
+        self.v = [np.zeros_like(p, dtype=float) for p in params]
+    for i, (p, g) in enumerate(zip(params, grads)):
+        g = g + self.weight_decay * p
+        if self.momentum == 0:
+            p -= self.lr * g  # the caller's array changes under it
+            continue
+        self.v[i] = self.momentum * self.v[i] + self.lr * g
+        p -= (self.lr * g + self.momentum * self.v[i]) if self.nesterov else self.v[i]
+    return params
+'''}, mistake="never mutate their inputs"),
+    "adam_weight_decay_added_to_grads_in_place": Variant({"Adam.step": '''
+def step(self, params, grads):
+    if self.m is None:
+        self.m = [np.zeros_like(p, dtype=float) for p in params]
+        self.v = [np.zeros_like(p, dtype=float) for p in params]
+    self.t += 1
+    b1, b2 = self.betas
+    new = []
+    for i, (p, g) in enumerate(zip(params, grads)):
+        g += self.weight_decay * p  # changes the caller's gradient array
+        self.m[i] = b1 * self.m[i] + (1 - b1) * g
+        self.v[i] = b2 * self.v[i] + (1 - b2) * g ** 2
+        m_hat = self.m[i] / (1 - b1 ** self.t)
+        v_hat = self.v[i] / (1 - b2 ** self.t)
+        new.append(p - self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
+    return new
+'''}, mistake="never mutate their inputs"),
     "adagrad_resets_G": Variant({"Adagrad.step": '''
 def step(self, params, grads):
     new = []

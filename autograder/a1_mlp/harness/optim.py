@@ -22,3 +22,17 @@ def trajectory(submission, opt, params, grads):
         out.append(list(got))
         params = following
     return out
+
+
+def mutated_inputs(submission, opt, params, grads):
+    """Which arrays handed to ``opt.step`` changed by the end of the run (the SPEC: optimizers never
+    mutate their inputs). Seen here, inside, because the proxy copies arrays in and out. Each step
+    gets its own arrays, kept after the call, so state that aliases an earlier step's input and is
+    updated in place later shows too. Returns ["params[i] of step k", "grads[i] of step k", ...]."""
+    given = []
+    for k, gs in enumerate(grads, start=1):
+        ps, gs = [np.array(p, dtype=float) for p in params], [np.array(g, dtype=float) for g in gs]
+        given += [(f"params[{i}] of step {k}", p, p.copy()) for i, p in enumerate(ps)]
+        given += [(f"grads[{i}] of step {k}", g, g.copy()) for i, g in enumerate(gs)]
+        params = opt.step(ps, gs)
+    return [name for name, array, before in given if not np.array_equal(array, before)]
