@@ -1,6 +1,7 @@
 """Hidden tests of grade cell `test_schedules` (0.5 points): lr(t), t = 0, 1, 2, ... vs torch's schedulers."""
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -27,11 +28,25 @@ def _torch_lrs(name, lr0, steps, **kwargs):
 
 
 def _check_schedule(student_fn, label, ts, expected, args=(), mistakes=()):
-    """student_fn(t, *args) ≈ expected[i] for every t; mistakes: [(f(t), message)] of buggy formulas.
-    Every t is asked in one round trip."""
+    """student_fn(t, *args) ≈ expected[i] for every t; mistakes: [(f(t), message)] of buggy formulas,
+    named only when the student's whole schedule follows one (a rounding slip agrees with an
+    off-by-one at some t, never at all of them). Every t is asked in one round trip."""
     ts = [int(t) for t in ts]
-    for t, got, e in zip(ts, student_fn.map([(t, *args) for t in ts]), expected):
-        checks.check_scalar(f"{label.format(t=t)}", got, e, mistakes=[(f(t), message) for f, message in mistakes])
+    answers = list(student_fn.map([(t, *args) for t in ts]))
+    named = [(f, message) for f, message in mistakes if _follows(answers, [f(t) for t in ts])]
+    for t, got, e in zip(ts, answers, expected):
+        checks.check_scalar(f"{label.format(t=t)}", got, e, mistakes=[(f(t), message) for f, message in named])
+
+
+def _follows(answers, schedule) -> bool:
+    try:
+        got = np.array([float(np.asarray(a, dtype=float).reshape(())) for a in answers])
+    except (TypeError, ValueError):
+        return False
+    return bool(np.allclose(got, schedule, rtol=1e-6, atol=1e-12))
+
+
+ROUNDING = "⌊t/step_size⌋ is a floor (t // step_size): the rate drops at t = step_size, 2·step_size, ..."
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
@@ -41,13 +56,19 @@ def test_step_lr_decays_every_step_size_epochs(student):
                     mistakes=[(lambda t: 0.1 * 0.1 ** (t // 30 + 1), "off by one: t starts at 0 and the first "
                                                                     "decay happens at t = step_size"),
                               (lambda t: 0.1 * 0.1 ** (t / 30), "⌊t/step_size⌋ is missing: the rate drops in "
-                                                                "steps, not smoothly")])
+                                                                "steps, not smoothly"),
+                              (lambda t: 0.1 * 0.1 ** round(t / 30), "t/step_size was rounded to the nearest "
+                                                                     "integer; " + ROUNDING),
+                              (lambda t: 0.1 * 0.1 ** math.ceil(t / 30), "t/step_size was rounded up (ceil); "
+                                                                         + ROUNDING)])
     ts = list(range(0, 41))
     lrs = _torch_lrs("StepLR", 0.3, 40, step_size=7, gamma=0.5)
     _check_schedule(student.step_lr, "step_lr(t={t}, lr0=0.3, step_size=7, gamma=0.5)", ts, lrs,
                     args=(0.3, 7, 0.5),
                     mistakes=[(lambda t: 0.3 * 0.5 ** (t // 7 + 1), "off by one: the first decay happens at "
                                                                    "t = step_size"),
+                              (lambda t: 0.3 * 0.5 ** round(t / 7), "t/step_size was rounded to the nearest "
+                                                                    "integer; " + ROUNDING),
                               (lambda t: 0.3 * 0.1 ** (t // 30), "the step_size and gamma arguments are ignored")])
 
 

@@ -467,6 +467,10 @@ def step(self, params, grads):
 def step_lr(t, lr0, step_size=30, gamma=0.1):
     return lr0 * gamma ** (t // step_size + 1)
 '''}, mistake="off by one"),
+    "step_lr_rounds_instead_of_floor": Variant({"step_lr": '''
+def step_lr(t, lr0, step_size=30, gamma=0.1):
+    return lr0 * gamma ** round(t / step_size)
+'''}, mistake="rounded to the nearest integer"),
     "exponential_lr_off_by_one": Variant({"exponential_lr": '''
 def exponential_lr(t, lr0, gamma):
     return lr0 * gamma ** (t + 1)
