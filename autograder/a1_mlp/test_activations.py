@@ -118,7 +118,8 @@ HAND_VALUES = [
     ("tanh", [0.0], (), [0.0], None),
     ("tanh_grad", [0.0], (), [1.0], None),
     ("relu", [-2.0, 3.0], (), [0.0, 3.0], None),
-    ("relu_grad", [-2.0, 0.0, 3.0], (), [0.0, 0.0, 1.0], "relu'(0) = 0, as the SPEC says (PyTorch's choice)"),
+    ("relu_grad", [-2.0, 0.0, 3.0], (), [0.0, 0.0, 1.0], "relu'(0) = 0, as the SPEC says (PyTorch's choice)",
+     [([0.0, 1.0, 1.0], "relu_grad(0) must be 0: use x > 0, not x >= 0")]),
     ("leaky_relu", [-2.0, 3.0], (), [-0.02, 3.0], "the default slope is 0.01"),
     ("leaky_relu_grad", [-2.0, 0.0, 3.0], (), [0.01, 0.01, 1.0],
      "the default slope is 0.01; at 0 the derivative is the slope (1 only for x > 0)"),
@@ -133,14 +134,24 @@ HAND_VALUES = [
 ]
 
 
-@pytest.mark.grade(cell=CELL, points=0.125)
+@pytest.mark.grade(cell=CELL, points=0.0625)
+def test_activations_leave_their_arguments_alone(student):
+    """Checked inside the sandbox (harness/calls.py): only there can an in-place edit be seen."""
+    x = checks.off_kinks(np.random.default_rng(3000), (4, 5))
+    names = [n for name in ACTIVATIONS for n in (name, f"{name}_grad")] + ["softmax", "log_softmax"]
+    changed = student.harness("calls").mutated_arguments([(name, (x,)) for name in names])
+    checks.check_true(not changed, f"{', '.join(changed)} changed the caller's array in place: activations "
+                                   "never mutate their input (np.maximum(x, 0), not x[x < 0] = 0)")
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
 @checks.most_specific()
 def test_activations_at_hand_checkable_points(student):
-    for name, x, extra, expected, note in HAND_VALUES:
+    for name, x, extra, expected, note, *known in HAND_VALUES:
         x = np.array(x)
         label = f"{name}({x[0]:g})" if x.size == 1 else f"{name}([{', '.join(f'{v:g}' for v in x)}])"
         checks.check_array(label, getattr(student, name)(x, *extra), np.array(expected),
-                           show_values=True, context=note or "")
+                           show_values=True, context=note or "", mistakes=known[0] if known else ())
     z = np.array([[0.0, 0.0], [0.0, math.log(3)]])
     checks.check_array("softmax([[0, 0], [0, ln 3]])", student.softmax(z), np.array([[0.5, 0.5], [0.25, 0.75]]),
                        show_values=True, context="each row is normalised on its own")

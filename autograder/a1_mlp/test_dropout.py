@@ -26,6 +26,10 @@ def test_dropout_mask_keeps_units_with_probability_one_minus_p(student):
                                            f"shape {mask.shape}")
     checks.check_true(np.all((mask == 0) | (mask == 1)),
                       "`dropout_mask` should be a boolean keep mask (True = kept) but has values other than 0/1")
+    dtype = np.asarray(student.dropout_mask((3, 4), P, 123)).dtype
+    checks.check_true(dtype == bool, f"`dropout_mask` should return a boolean keep mask (dtype bool, True = kept) "
+                                     f"but its dtype is {dtype}: return the comparison itself (u >= p), not a 0/1 "
+                                     "float array (SPEC: masks are boolean)")
     checks.check_statistic(f"the kept fraction of dropout_mask({shape}, p={P}, rng=123)", mask.mean(), 1 - P,
                            rel_tol=0.0075, context="P(keep) = 1 − p",
                            mistakes=[(P, "your mask keeps a unit with probability p: " + P_IS_KEEP)])

@@ -37,6 +37,11 @@ def _elementwise_grad_factors(n, d):
     }
 
 
+def _log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
 # The cases below are fixed by their seeds: each returns its inputs and torch's loss and gradient,
 # computed once per grading process.
 
@@ -88,7 +93,23 @@ def _ce_case(seed, n=7, c=4, scale=2.0, equal_first_row=None):
 # ------------------------------------------------------------------------------------- hand values
 
 
-@pytest.mark.grade(cell=CELL, points=0.125)
+@pytest.mark.grade(cell=CELL, points=0.0625)
+def test_losses_leave_their_arguments_alone(student):
+    """Checked inside the sandbox (harness/calls.py): only there can an in-place edit be seen."""
+    rng = np.random.default_rng(5100)
+    pred, target = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    prob, hard = rng.uniform(0.1, 0.9, size=(4, 3)), rng.integers(0, 2, size=(4, 3)).astype(float)
+    logits, labels = rng.normal(0, 3, size=(4, 3)), np.array([0, 2, 1, 2])
+    calls = [(f, (pred, target)) for f in ("mse", "mse_grad", "mae", "mae_grad")]
+    calls += [(f, (prob, hard)) for f in ("bce", "bce_grad")]
+    calls += [(f, (logits, hard)) for f in ("bce_with_logits", "bce_with_logits_grad")]
+    calls += [(f, (logits, labels)) for f in ("softmax_cross_entropy", "softmax_cross_entropy_grad")]
+    changed = student.harness("calls").mutated_arguments(calls)
+    checks.check_true(not changed, f"{', '.join(changed)} changed the caller's array in place: a loss and its "
+                                   "gradient never mutate their inputs (write z = z - z.max(...), not z -= ...)")
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
 @checks.most_specific()
 def test_loss_values_at_hand_checkable_points(student):
     pred, target = np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]])
@@ -239,7 +260,10 @@ def test_softmax_cross_entropy_matches_torch(student):
     logits, labels, expected, _ = _ce_case(5108)
     checks.check_scalar("softmax_cross_entropy(logits, labels)", student.softmax_cross_entropy(logits, labels),
                         expected, context="logits of shape (7, 4)", show_values=False,
-                        factors={7.0: "summed over the batch instead of averaging (missing 1/N, N = 7)"})
+                        factors={7.0: "summed over the batch instead of averaging (missing 1/N, N = 7)"},
+                        mistakes=[(lambda: -np.mean(_log_softmax(logits)[:, labels]),
+                                   "log_softmax(z)[:, labels] picks an (N, N) block: index each row's own "
+                                   "label with [np.arange(N), labels]")])
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)

@@ -47,6 +47,9 @@ def _bn_train_case(seed):
 # ------------------------------------------------------------------------------------- BatchNorm1d
 
 
+EPS_INSIDE = "ε goes inside the square root: (x − μ)/√(σ² + ε), not (x − μ)/(√σ² + ε)"
+
+
 @pytest.mark.grade(cell=CELL, points=0.125)
 @checks.most_specific()
 def test_batchnorm_training_forward_matches_torch(student):
@@ -56,12 +59,14 @@ def test_batchnorm_training_forward_matches_torch(student):
     checks.check_array("BatchNorm1d(2).forward(x, training=True)", student.BatchNorm1d(2).forward(x, training=True),
                        hand, show_values=True, context="x = [[1, 2], [3, 6]], γ = 1, β = 0: about ±1",
                        mistakes=[(unbiased, "normalised with the unbiased variance: the forward pass uses the "
-                                            "biased batch variance (divide by N)")])
+                                            "biased batch variance (divide by N)"),
+                                 ((x - x.mean(0)) / (np.sqrt(x.var(0)) + EPS), EPS_INSIDE)])
     checks.check_array("BatchNorm1d(2, eps=0.5).forward(x, training=True)",
                        student.BatchNorm1d(2, eps=0.5).forward(x, training=True),
                        (x - x.mean(0)) / np.sqrt(x.var(0) + 0.5), show_values=True,
                        context="x = [[1, 2], [3, 6]]: (x − mean)/√(var + eps) with the eps given",
-                       mistakes=[(hand, "the eps argument is ignored")])
+                       mistakes=[(hand, "the eps argument is ignored"),
+                                 ((x - x.mean(0)) / (np.sqrt(x.var(0)) + 0.5), EPS_INSIDE)])
     x, gamma, beta, _, ref = _bn_train_case(7101)
     xhat_unbiased = (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + EPS)
     checks.check_array("BatchNorm1d.forward(x, training=True)", _student_bn(student, gamma, beta).forward(x, training=True),

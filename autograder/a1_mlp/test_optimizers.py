@@ -244,6 +244,7 @@ def test_sgd_nesterov_matches_torch(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_sgd_weight_decay_is_added_to_the_gradient(student):
     p0, grads = _problem(6104)
     hyper = dict(lr=0.1, momentum=0.9, weight_decay=0.5)
@@ -254,6 +255,12 @@ def test_sgd_weight_decay_is_added_to_the_gradient(student):
             "sign": "momentum sign: v ← γv + η·g and θ ← θ − v"}
     _check_trajectory(student, student.SGD(**hyper), "SGD(lr=0.1, momentum=0.9, weight_decay=0.5)", p0, grads, expected,
                       _candidates(_sgd, 6104, bugs, lr=0.1, momentum=0.9, wd=0.5))
+    # weight decay alone, without momentum: an option is checked on its own as well as in combination
+    p0, grads = _problem(6111)
+    expected = _torch_trajectory("SGD", 6111, lr=0.1, weight_decay=0.5)
+    _check_trajectory(student, student.SGD(lr=0.1, weight_decay=0.5), "SGD(lr=0.1, weight_decay=0.5)", p0, grads,
+                      expected, _candidates(_sgd, 6111, {"no_wd": "weight decay is ignored without momentum: "
+                                                                  "g ← g + wd·θ in plain SGD too"}, lr=0.1, wd=0.5))
 
 
 # ------------------------------------------------------------------------------------- Adagrad, RMSprop
@@ -323,7 +330,7 @@ ADAM_BUGS = {
     "no_bias_correction": "Adam without bias correction: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)",
     "t_fixed": "the bias correction uses t = 1 on every step (1 − β instead of 1 − βᵗ): t must count the "
                "steps 1, 2, 3, ... and be stored between calls",
-    "t_per_param": "t is incremented once per parameter array instead of once per step() call",
+    "t_per_param": "the step count t is incremented once per parameter array instead of once per step() call",
     "eps_inside": "ε inside the square root: θ ← θ − η·m̂/(√v̂ + ε)",
 }
 # Correct forms that differ only in where ε sits (Kingma & Ba's step-size form) change the tiny-gradient
@@ -375,6 +382,7 @@ def test_adam_weight_decay_is_coupled_l2(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
 def test_adamw_decoupled_weight_decay_matches_torch(student):
     p0, grads = _problem(6109)
     hyper = dict(lr=0.1, weight_decay=0.5)
@@ -389,6 +397,12 @@ def test_adamw_decoupled_weight_decay_matches_torch(student):
             "no_bias_correction": ADAM_BUGS["no_bias_correction"]}
     _check_trajectory(student, student.AdamW(**hyper), "AdamW(lr=0.1, weight_decay=0.5)", p0, grads, expected,
                       _candidates(_adam, 6109, bugs, lr=0.1, wd=0.5, decoupled=True))
+    p0, grads = _problem(6110)
+    wide = [dict(rtol=1e-6, atol=1e-6)] * 2  # Kingma & Ba's step-size form places ε 2e-7 away
+    _check_trajectory(student, student.AdamW(lr=0.1), "AdamW(lr=0.1) with its default weight_decay", p0, grads[:3],
+                      _torch_trajectory("AdamW", 6110, lr=0.1)[:3],
+                      [(_torch_trajectory("AdamW", 6110, lr=0.1, weight_decay=0.0)[:3],
+                        "AdamW's default weight_decay is 0.01 (as torch.optim.AdamW), not 0")], tolerances=wide)
     _check_argument(student, "AdamW", "eps", 0.5, _step_size_form(6110, lr=0.1, eps=0.5, wd=0.01, decoupled=True),
                     lr=0.1)
     _check_argument(student, "AdamW", "betas", (0.5, 0.6),

@@ -6,6 +6,7 @@ from autograder import checks
 
 CELL = "test_regularization"
 W_HAND = np.array([[1.0, -2.0], [0.5, -0.5]])  # Σ|W| = 4, ΣW² = 5.5
+SWAPPED = "l1 and l2 are swapped: elastic_net_grad(W, l1, l2) = l1·sign(W) + l2·W"
 
 
 def _random_W(seed, shape=(4, 6)):
@@ -41,10 +42,13 @@ def _zeros_case(l1, l2):
 def test_l1_and_elastic_net_gradients_are_zero_at_zero_weights(student):
     W, l1_grad, net_grad = _zeros_case(0.3, 0.8)
     hint = "where W = 0 the subgradient is λ·sign(0) = 0 (as PyTorch)"
+    at_zero = [(0.3 * np.where(W >= 0, 1.0, -1.0), hint + ", not +λ"),
+               (0.3 * np.where(W > 0, 1.0, -1.0), hint + ", not −λ")]
     checks.check_array("l1_grad(W, 0.3)", student.l1_grad(W, 0.3), l1_grad, nonfinite_hint=hint,
-                       context="W of shape (3, 4), half its entries exactly 0")
+                       context="W of shape (3, 4), half its entries exactly 0", mistakes=at_zero)
     checks.check_array("elastic_net_grad(W, 0.3, 0.8)", student.elastic_net_grad(W, 0.3, 0.8), net_grad,
-                       nonfinite_hint=hint, context="W of shape (3, 4), half its entries exactly 0")
+                       nonfinite_hint=hint, context="W of shape (3, 4), half its entries exactly 0",
+                       mistakes=[(c + 0.8 * W, m) for c, m in at_zero] + [(0.8 * np.sign(W) + 0.3 * W, SWAPPED)])
 
 
 @checks.cached
@@ -104,4 +108,5 @@ def test_elastic_net_penalty_and_gradient(student):
                        context="W of shape (5, 3)",
                        mistakes=[(l2 * W, "the L1 part λ₁·sign(W) is missing"),
                                  (l1 * np.sign(W), "the L2 part λ₂·W is missing"),
-                                 (l1 * np.sign(W) + 2 * l2 * W, "the L2 part is λ₂·W (the ½ cancels the 2)")])
+                                 (l1 * np.sign(W) + 2 * l2 * W, "the L2 part is λ₂·W (the ½ cancels the 2)"),
+                                 (l2 * np.sign(W) + l1 * W, SWAPPED)])

@@ -89,7 +89,8 @@ def test_cosine_lr(student):
         checks.check_scalar(f"cosine_lr(t={t}, lr0=0.1, T=100)", student.cosine_lr(t, 0.1, 100), e,
                             mistakes=[(0.05 * (1 + math.cos(math.pi * (100 - t) / 100)),
                                        "the schedule runs backwards: cosine_lr(0) = lr0 and cosine_lr(T) = 0"),
-                                      (0.05 * (1 + math.cos(t / 100)), "π is missing: ½·lr0·(1 + cos(π·t/T))")])
+                                      (0.05 * (1 + math.cos(t / 100)), "π is missing: ½·lr0·(1 + cos(π·t/T))")],
+                            factors={2.0: "the ½ is missing: ½·lr0·(1 + cos(π·t/T))"})
     lrs = _torch_lrs("CosineAnnealingLR", 0.4, 37, T_max=37)
     _check_schedule(student.cosine_lr, "cosine_lr(t={t}, lr0=0.4, T=37)", range(38), lrs, args=(0.4, 37))
 
@@ -98,7 +99,9 @@ def test_cosine_lr(student):
 def test_linear_lr(student):
     for t, e in [(0, 0.1), (25, 0.075), (100, 0.0)]:
         checks.check_scalar(f"linear_lr(t={t}, lr0=0.1, T=100)", student.linear_lr(t, 0.1, 100), e,
-                            mistakes=[(0.1 * t / 100, "the schedule runs backwards: lr0·(1 − t/T)")])
+                            mistakes=[(0.1 * t / 100, "the schedule runs backwards: lr0·(1 − t/T)"),
+                                      (0.1 * (1 - t // 100), "t // T is integer division (0 until t = T): use "
+                                                             "true division, t / T")])
     lrs = _torch_lrs("LinearLR", 0.5, 23, start_factor=1.0, end_factor=0.0, total_iters=23)
     _check_schedule(student.linear_lr, "linear_lr(t={t}, lr0=0.5, T=23)", range(24), lrs, args=(0.5, 23))
 
