@@ -88,17 +88,10 @@ def solution_functions(assignment_id: str) -> set[str]:
     return names
 
 
-def prove(assignment_id: str, mutants: int = 0, seed: int = 0, workers: int | None = None,
-          progress: bool = False) -> Proof:
+def grade_programs(assignment_id: str, programs: dict[str, str], workers: int | None = None,
+                   progress: bool = False) -> dict:
+    """Grade each program (a whole solution's source) as a submission, in one sandboxed batch: name → result."""
     info = assignments.load(assignment_id)
-    catalogue = assignments.variants(info)
-    source = solution_source(assignment_id)
-    programs = {"reference": source}
-    programs |= {f"buggy:{name}": apply_overrides(source, v.overrides) for name, v in catalogue.BUGGY.items()}
-    programs |= {f"correct:{name}": apply_overrides(source, o) for name, o in catalogue.CORRECT.items()}
-    sample = make_mutants(source, mutants, seed, solution_functions(assignment_id)) if mutants else []
-    programs |= {f"mutant:{m.id}": m.source for m in sample}
-
     results = {}
     with tempfile.TemporaryDirectory(prefix="dlgrade-prove-") as tmp:
         subs = []
@@ -113,7 +106,21 @@ def prove(assignment_id: str, mutants: int = 0, seed: int = 0, workers: int | No
         for result in tqdm(grade_all(assignment_id, subs, workers), total=len(subs), disable=not progress,
                            unit="program", desc=f"prove {assignment_id}"):
             results[result.student] = result
+    return results
 
+
+def prove(assignment_id: str, mutants: int = 0, seed: int = 0, workers: int | None = None,
+          progress: bool = False) -> Proof:
+    info = assignments.load(assignment_id)
+    catalogue = assignments.variants(info)
+    source = solution_source(assignment_id)
+    programs = {"reference": source}
+    programs |= {f"buggy:{name}": apply_overrides(source, v.overrides) for name, v in catalogue.BUGGY.items()}
+    programs |= {f"correct:{name}": apply_overrides(source, o) for name, o in catalogue.CORRECT.items()}
+    sample = make_mutants(source, mutants, seed, solution_functions(assignment_id)) if mutants else []
+    programs |= {f"mutant:{m.id}": m.source for m in sample}
+
+    results = grade_programs(assignment_id, programs, workers, progress)
     ref = results["reference"]
     proof = Proof(assignment_id, reference={"score": ref.score, "max_score": ref.max_score, "error": ref.error,
                                             "warnings": ref.warnings},
