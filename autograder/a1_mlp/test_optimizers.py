@@ -168,6 +168,23 @@ def _candidates(simulate, seed, bugs: dict, tiny_bias_grads=False, **hyper):
 # ------------------------------------------------------------------------------------- SGD
 
 
+DEFAULT_LRS = {"Adagrad": 0.01, "RMSprop": 0.01, "Adam": 0.001, "AdamW": 0.001}
+
+
+@pytest.mark.grade(cell=CELL, points=0.125)
+@checks.most_specific()
+def test_optimizers_with_all_their_defaults_match_torch(student):
+    """Every documented default at once, as a student calling Adam() gets it: three steps each."""
+    p0, grads = _problem(6112)
+    wide = [dict(rtol=1e-6, atol=1e-6)] * 2  # Adam's ε in Kingma & Ba's step-size form is 2e-7 away
+    for name, lr in DEFAULT_LRS.items():
+        wrong = [(_torch_trajectory(name, 6112, lr=other)[:3], f"{name}'s default lr is {lr:g} (as torch.optim.{name}), "
+                                                                f"not {other:g}")
+                 for other in (0.1, 0.01, 0.001) if other != lr]
+        _check_trajectory(student, getattr(student, name)(), f"{name}() with every default", p0, grads[:3],
+                          _torch_trajectory(name, 6112)[:3], wrong, tolerances=wide)
+
+
 CONFIGURATIONS = [("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.1)),
                   ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)), ("Adagrad", {}), ("RMSprop", {}),
                   ("Adam", dict(weight_decay=0.1)), ("AdamW", {})]
@@ -220,7 +237,7 @@ def test_sgd_matches_torch(student):
     _check_trajectory(student, student.SGD(**hyper), "SGD(lr=0.5)", p0, grads, expected)
 
 
-@pytest.mark.grade(cell=CELL, points=0.25)
+@pytest.mark.grade(cell=CELL, points=0.125)
 def test_sgd_momentum_matches_torch(student):
     p0, grads = _problem(6102)
     expected = _torch_trajectory("SGD", 6102, lr=0.1, momentum=0.9)
