@@ -106,6 +106,18 @@ def test_limits_come_from_assignment_toml_and_the_grade_marker(root, process):
     assert r.score == 2 and any("stopped after 5 s" in w for w in r.warnings), r
 
 
+def test_a_slow_reload_after_a_timeout_never_eats_the_next_tests_time(root, process):
+    """A notebook that takes longer to load (3.5 s) than a test may run (3 s), and one endless function:
+    the sandbox killed by that test's limit reloads before the next test starts its clock."""
+    source = "import time\ntime.sleep(3.5)\n" + apply_overrides(
+        solution_source(TOY), {"scale": "def scale(x, k):\n    while True:\n        pass\n"})
+    r = process.grade(GradingJob(TOY, [source], limits=assignments.load(TOY).limits), 30.0)
+    verdicts = {t.name: (t.passed, t.message) for t in r.tests}
+    assert verdicts["test_scale"] == (False, "took longer than 3 s (an endless loop, or far too slow)"), r
+    assert verdicts["test_norm"][0] and verdicts["test_relu_norm"][0], r
+    assert r.score == 1.0, r
+
+
 def test_grade_one_and_autograde_grade_the_toy(root, tmp_path):
     env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}")
     notebook = write_notebook(tmp_path / f"{TOY}.ipynb", [solution_source(TOY)])
