@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,13 +66,15 @@ def grade_payload(assignment_id: str, student: str, name: str, notebook: bytes, 
 
 def grade_all(assignment_id: str, submissions: Iterable[Submission], workers: int | None = None,
               limits: Limits | None = None, sandboxed: bool = True,
-              scheduler: str | None = None) -> Iterator[SubmissionResult]:
+              scheduler: str | None = None, security=None) -> Iterator[SubmissionResult]:
     """Yield each submission's result as soon as it is graded (completion order).
 
-    ``limits`` None means the assignment's own (its ``assignment.toml``)."""
+    ``limits`` None means the assignment's own (its ``assignment.toml``). ``scheduler`` is a Dask
+    scheduler's address, ``security`` the :class:`distributed.Security` to reach it with (the
+    course's certificates, see :mod:`autograder.dask_security`)."""
     submissions = list(submissions)
     if scheduler:
-        yield from _grade_on_dask(assignment_id, submissions, limits, sandboxed, scheduler)
+        yield from _grade_on_dask(assignment_id, submissions, limits, sandboxed, scheduler, security)
         return
     workers = max(1, min(workers or os.cpu_count() or 1, len(submissions) or 1))
     processes: list[GradingProcess] = []
@@ -98,15 +101,34 @@ def grade_all(assignment_id: str, submissions: Iterable[Submission], workers: in
                 process.close()
 
 
+class SchedulerUnavailable(Exception):
+    """The Dask scheduler could not be reached, or refused us (TLS: not the course's certificate)."""
+
+
 def _grade_on_dask(assignment_id: str, submissions: list[Submission], limits: Limits | None, sandboxed: bool,
-                   scheduler: str) -> Iterator[SubmissionResult]:
+                   scheduler: str, security=None) -> Iterator[SubmissionResult]:
     from distributed import Client, as_completed as dask_completed
 
+    if security is None and not scheduler.startswith("tls://"):
+        from .dask_security import InsecureSchedulerWarning
+
+        warnings.warn(f"grading on {scheduler}, a Dask scheduler without TLS: whoever reaches its port can run code "
+                      f"on the workers that receive every submission", InsecureSchedulerWarning, stacklevel=3)
     present = [sub for sub in submissions if sub.notebook.is_file()]
     for sub in submissions:
         if sub not in present:  # the same answer as the local pool's, without shipping anything
             yield grade_notebook(assignment_id, sub.notebook, sub.student, limits, sandboxed)
-    with Client(scheduler, timeout="30s") as client:
+    if not present:
+        return
+    try:
+        client = Client(scheduler, security=security, timeout="30s")
+    except (OSError, TimeoutError) as exc:  # refused handshakes surface as OSError too
+        from distributed.comm.core import FatalCommClosedError  # what a refused TLS handshake raises
+
+        hint = " (the scheduler's and ours must be certificates from the same `dlgrade dask-certs`)" \
+            if isinstance(exc, FatalCommClosedError) or "SSL" in str(exc) else ""
+        raise SchedulerUnavailable(f"cannot reach the Dask scheduler at {scheduler}: {exc}{hint}") from exc
+    with client:
         futures = [client.submit(grade_payload, assignment_id, sub.student, sub.notebook.name, sub.notebook.read_bytes(),
                                  limits, sandboxed, pure=False,
                                  key=f"grade-{assignment_id}-{sub.student}-{os.urandom(4).hex()}")

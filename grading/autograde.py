@@ -43,8 +43,11 @@ def read_timestamp(folder: Path) -> str | None:
 
 def autograde(course: Course, assignment_id: str, workers: int | None = None, scheduler: str | None = None,
               force: bool = False, limits: Limits | None = None, sandboxed: bool = True,
-              progress: bool = True) -> Summary:
-    """Grade what is collected and not yet graded; ``limits`` None means the assignment's own."""
+              progress: bool = True, security=None) -> Summary:
+    """Grade what is collected and not yet graded; ``limits`` None means the assignment's own.
+
+    ``scheduler``: a Dask scheduler's address, reached with ``security`` (the course's certificates,
+    :func:`autograder.dask_security.scheduler_connection`)."""
     info = assignments.load(assignment_id)
     with CourseGradebook(course.db_url, course.course_id) as gradebook:
         summary = Summary(assignment_id)
@@ -58,7 +61,7 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
             else:
                 jobs.append(Submission(student, folder / info.notebook))
 
-        results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler)
+        results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler, security)
         for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
                            desc=f"autograde {assignment_id}"):
             record(course, gradebook, result, submitted[result.student], info)
