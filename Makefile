@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 	@# The sandbox: bubblewrap (Debian package). Installed here when we may; otherwise say how.
 	@command -v bwrap >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null); } \
 		|| { echo "dlgrade needs bubblewrap: sudo apt-get install bubblewrap"; exit 1; }
-	@# The hub tests: Debian's Chromium for the browser test, npm for configurable-http-proxy.
+	@# The hub tests: Debian's Chromium for the browser test, npm for configurable-http-proxy;
+	@# tests/test_postgres.py: a PostgreSQL server (it runs its own, from /usr/lib/postgresql/*/bin).
 	@if [ "$$(id -u)" = 0 ]; then missing=""; command -v chromium >/dev/null || missing="chromium"; \
 		command -v npm >/dev/null || missing="$$missing npm"; \
+		ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 		[ -z "$$missing" ] || (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip

@@ -3,6 +3,11 @@
 Everything here is nbgrader doing its job (generate, release, fetch, submit, collect); dlgrade
 only configures it: the exchange root inside the course (nbgrader's default does not exist), the
 gradebook URL, and ``alembic`` on PATH (nbgrader runs it when it creates a gradebook).
+
+The gradebook URL is SQLAlchemy's: ``sqlite:///COURSE/gradebook.db`` by default, or a server's,
+e.g. ``postgresql+psycopg://ROLE:PASSWORD@HOST/DATABASE`` for a course with several TAs
+(hub_config/README.md). It lives in the course's ``nbgrader_config.py``
+(``c.CourseDirectory.db_url``), where nbgrader's formgrader and every ``dlgrade`` command read it.
 """
 from __future__ import annotations
 
@@ -29,12 +34,52 @@ def _ensure_tools_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
+def check_db_url(db_url: str) -> str:
+    """``db_url`` if SQLAlchemy can open it here; otherwise a `CourseError` saying what to fix."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        url = make_url(db_url)
+        dialect = url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise CourseError(f"gradebook URL {shown_url(db_url)!r} is not one SQLAlchemy knows ({exc}); "
+                          "use sqlite:///PATH or postgresql+psycopg://ROLE:PASSWORD@HOST:PORT/DATABASE") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        hint = "install it"
+        if url.get_backend_name() == "postgresql":
+            hint = "pip install 'dlgrade[postgres]'" + (
+                "" if url.get_driver_name() == "psycopg" else ", which brings psycopg: postgresql+psycopg://...")
+        raise CourseError(f"gradebook URL {shown_url(db_url)!r} needs the Python driver "
+                          f"{exc.name or url.get_driver_name()!r}: {hint}") from None
+    return db_url
+
+
+def unreachable(db_url: str, exc: Exception) -> CourseError:
+    """A gradebook that would not open (no server, wrong password, no such database), in one line."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return CourseError(f"cannot open the gradebook at {shown_url(db_url)}: "
+                       f"{reason[0] if reason else type(exc).__name__}")
+
+
+def shown_url(db_url: str) -> str:
+    """The URL with its password masked, for messages and logs."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unreadable URL>"
+
+
 class Course:
     def __init__(self, root: str | Path, course_id: str = DEFAULT_COURSE_ID, db_url: str | None = None,
                  exchange: str | Path | None = None):
         self.root = Path(root).resolve()
         self.course_id = course_id
-        self.db_url = db_url or f"sqlite:///{self.root / 'gradebook.db'}"
+        self.db_url = check_db_url(db_url) if db_url else f"sqlite:///{self.root / 'gradebook.db'}"
         # Inside the course by default (one-user demos); a hub shares one outside it (hub_config/).
         self.exchange = Path(exchange) if exchange else self.root / "exchange"
         _ensure_tools_on_path()

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import OperationalError, SAWarning
 
 from autograder.results import SubmissionResult
+
+from .course import unreachable
 
 
 @dataclass
@@ -68,7 +70,10 @@ class CourseGradebook:
     def _new(self) -> Gradebook:
         # nbgrader's own add_submission trips SQLAlchemy's autoflush warning; it is harmless.
         warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
-        return Gradebook(self.db_url, course_id=self.course_id)
+        try:
+            return Gradebook(self.db_url, course_id=self.course_id)
+        except OperationalError as exc:  # no server, a wrong password, no such database: one line
+            raise unreachable(self.db_url, exc) from None
 
     def _open(self):
         """The kept connection, or a fresh one closed after use."""
