@@ -41,17 +41,31 @@ def _limits(args):
 
 
 def _autograde(args) -> int:
+    import warnings
+
+    from autograder.dask_security import InsecureSchedulerWarning, scheduler_connection
     from autograder.sandbox.bwrap import find_bwrap
 
     from .autograde import autograde
     from .course import Course
 
+    scheduler, security = args.scheduler, None
+    if scheduler:
+        scheduler, security = scheduler_connection(scheduler, args.tls, args.insecure_scheduler)
+        if security is None:
+            print(f"warning: {scheduler} has no TLS: anyone who reaches it can run code on the workers that "
+                  f"receive every submission", file=sys.stderr)
+    elif args.tls is not None:
+        print("warning: --tls is for a Dask scheduler (--scheduler tls://HOST:PORT); grading on this machine",
+              file=sys.stderr)
     if not args.unsandboxed:
         find_bwrap()
     course = Course.open(args.course)
-    summary = autograde(course, args.assignment, args.jobs, args.scheduler, args.force, _limits(args),
-                        not args.unsandboxed,
-                        progress=not args.json and sys.stderr.isatty())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureSchedulerWarning)  # said above, once
+        summary = autograde(course, args.assignment, args.jobs, scheduler, args.force, _limits(args),
+                            not args.unsandboxed,
+                            progress=not args.json and sys.stderr.isatty(), security=security)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=1))
         return 0
@@ -68,6 +82,22 @@ def _autograde(args) -> int:
     return 0
 
 
+def _dask_certs(args) -> int:
+    from autograder.dask_security import make_certificates
+
+    folder = make_certificates(args.folder, args.days, args.force).resolve()
+    s, w = folder / "scheduler", folder / "worker"
+    print(f"""the course's Dask certificates, valid {args.days} days, in {folder}:
+  scheduler/  for the scheduler's machine; worker/  for every worker's; client/  for whoever runs autograde
+(each: ca.pem, cert.pem, key.pem; keep key.pem readable by that account only; the CA's key was not kept)
+  dask scheduler --port 8786 --dashboard-address 127.0.0.1:8787 \\
+      --tls-ca-file {s}/ca.pem --tls-cert {s}/cert.pem --tls-key {s}/key.pem
+  dask worker tls://SCHEDULER:8786 --nthreads CORES --dashboard-address 127.0.0.1:0 \\
+      --tls-ca-file {w}/ca.pem --tls-cert {w}/cert.pem --tls-key {w}/key.pem
+  dlgrade autograde ASSIGNMENT --course COURSE --scheduler tls://SCHEDULER:8786 --tls {folder}""")
+    return 0
+
+
 def _export(args) -> int:
     from .course import Course
     from .export import per_test_scores, write_canvas, write_csv, write_xlsx
@@ -75,16 +105,15 @@ def _export(args) -> int:
 
     course = Course.open(args.course)
     table = course_grade_table(course, args.policy)
-    frame = table.to_frame()
     if args.format == "csv":
         per_test = per_test_scores(course.root, table.policy.assignments) if args.per_test else None
-        out = write_csv(frame, args.out, per_test)
+        out = write_csv(table, args.out, per_test)
     elif args.format == "xlsx":
-        out = write_xlsx(frame, table.policy, args.out)
+        out = write_xlsx(table, args.out)
     else:
-        out = write_canvas(frame, table.policy, args.out)
+        out = write_canvas(table, args.out)
     print(out)
-    for student in getattr(table, "unlisted", ()):
+    for student in table.unlisted:
         print(f"warning: {student} has submissions but is not on the roster", file=sys.stderr)
     return 0
 
@@ -96,14 +125,14 @@ def _report(args) -> int:
 
     course = Course.open(args.course)
     table = course_grade_table(course, args.policy)
-    print(write_report(table.to_frame(), table.policy, course.root, args.out or course.root / "report"))
+    print(write_report(table, course.root, args.out or course.root / "report"))
     return 0
 
 
 def _demo(args) -> int:
     from .demo import run_demo
 
-    run_demo(Path(args.dir), size=args.students, workers=args.jobs, timeout=args.timeout)
+    run_demo(Path(args.dir), size=args.students, workers=args.jobs, timeout=args.timeout, db_url=args.db)
     return 0
 
 
@@ -166,7 +195,13 @@ def main(argv=None) -> int:
     p.add_argument("assignment")
     p.add_argument("--course", required=True, help="course directory (holds nbgrader_config.py)")
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address (tcp://host:port)")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address (tls://host:port; see README, 'Scaling out with Dask')")
+    p.add_argument("--tls", default=None, metavar="DIR",
+                   help="the course's Dask certificates: the folder `dlgrade dask-certs` wrote, or its client/ "
+                        "(ca.pem, cert.pem, key.pem); default: Dask's own distributed.comm.tls settings")
+    p.add_argument("--insecure-scheduler-i-trust-its-network", dest="insecure_scheduler", action="store_true",
+                   help="allow a scheduler without TLS (tcp://): anyone who reaches it can run code on the workers")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     _limit_arguments(p)
@@ -179,6 +214,13 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="programs graded at once (default: cores)")
     p.add_argument("--json", action="store_true", help="print ok, mutants, killed, survivors, ... as JSON")
     p.set_defaults(run=_prove)
+
+    p = sub.add_parser("dask-certs", help="create the course's Dask CA and its scheduler, worker and client "
+                                             "certificates (TLS: a cluster only the course can use)")
+    p.add_argument("folder")
+    p.add_argument("--days", type=int, default=365, help="how long the certificates are valid (default: 365)")
+    p.add_argument("--force", action="store_true", help="replace the certificates already in FOLDER")
+    p.set_defaults(run=_dask_certs)
 
     p = sub.add_parser("export", help="the grade sheet under the course policy: CSV, XLSX or Canvas CSV")
     p.add_argument("--course", required=True)
@@ -200,6 +242,9 @@ def main(argv=None) -> int:
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds per submission (default: each assignment's, from its assignment.toml)")
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="the gradebook's SQLAlchemy URL, an empty database, e.g. "
+                        "postgresql+psycopg://ROLE:PASSWORD@HOST:PORT/DATABASE (default: DIR/gradebook.db, SQLite)")
     p.set_defaults(run=_demo)
 
     p = sub.add_parser("build", help="write an assignment's nbgrader source notebook into a course")
@@ -226,6 +271,8 @@ def main(argv=None) -> int:
         return 130
     except Exception as exc:  # a clear one-line reason, not a traceback
         from autograder.assignments import UnknownAssignment
+        from autograder.batch import SchedulerUnavailable
+        from autograder.dask_security import DaskSecurityError
         from autograder.sandbox.bwrap import SandboxUnavailable
 
         from .build import TemplateError
@@ -234,7 +281,7 @@ def main(argv=None) -> int:
         from .policy import PolicyError
 
         if isinstance(exc, (TemplateError, CourseError, FileNotFoundError, SandboxUnavailable, UnknownAssignment,
-                            PolicyError, ImportProblems)):
+                            PolicyError, ImportProblems, DaskSecurityError, SchedulerUnavailable)):
             print(f"dlgrade: {exc}", file=sys.stderr)
             return 2
         raise

@@ -14,7 +14,7 @@ from autograder import assignments
 
 from .autograde import autograde
 from .cohort import answer_notebook, make_cohort
-from .course import Course
+from .course import Course, CourseError, check_db_url, shown_url, unreachable
 from .export import per_test_scores, write_canvas, write_csv, write_xlsx
 from .gradebook import CourseGradebook
 from .grades import course_grade_table
@@ -37,10 +37,11 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 
 
 def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeout: float | None = None,
-             quiet: bool = False, scheduler: str | None = None) -> Path:
-    """The whole demo; returns the course directory."""
+             quiet: bool = False, scheduler: str | None = None, db_url: str | None = None) -> Path:
+    """The whole demo; returns the course directory. ``db_url``: the gradebook (default: SQLite in
+    the course directory), e.g. an empty PostgreSQL database."""
     say = (lambda *_: None) if quiet else print
-    course = build_demo_course(course_dir, size, quiet)
+    course = build_demo_course(course_dir, size, quiet, db_url)
     course_dir = course.root
     results_dir = course_dir / "autograded"
     gradebook = CourseGradebook(course.db_url, course.course_id)
@@ -56,28 +57,32 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
     say(f"[5/5] grade sheets and report under {POLICY.name}'s policy (copied to policy.toml)")
     table = course_grade_table(course)
     frame = table.to_frame()
-    write_csv(frame, course_dir / "grades.csv", per_test_scores(course_dir, table.policy.assignments))
-    write_xlsx(frame, table.policy, course_dir / "grades.xlsx")
-    write_canvas(frame, table.policy, course_dir / "canvas.csv")
-    report = write_report(frame, table.policy, course_dir, course_dir / "report")
+    write_csv(table, course_dir / "grades.csv", per_test_scores(course_dir, table.policy.assignments))
+    write_xlsx(table, course_dir / "grades.xlsx")
+    write_canvas(table, course_dir / "canvas.csv")
+    report = write_report(table, course_dir, course_dir / "report")
     if not quiet:
         for aid, autograded in tables.items():
             print(autograded.to_string(index=False, max_colwidth=60))
         shown = ["student", "last_name", *[f"{aid}_score" for aid in tables], *[f"{aid}_penalty" for aid in tables],
                  "exam_points", "bonus", "final_grade", "passed", "reason"]
         print("\n" + frame[shown].to_string(index=False, max_colwidth=40))
-        print(f"\ngrade sheets: {course_dir / 'grades.csv'}, grades.xlsx, canvas.csv"
-              f"\nreport:       {report}\ngradebook:    {course.db_url}\nfeedback:     {course_dir / 'feedback'}")
+        print(f"\ngrade sheets: {course_dir / 'grades.csv'}, grades.xlsx, canvas.csv\nreport:       {report}"
+              f"\ngradebook:    {shown_url(course.db_url)}\nfeedback:     {course_dir / 'feedback'}")
     return course_dir
 
 
-def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False) -> Course:
-    """A fresh course with the demo's assignments released, submitted by a synthetic cohort and collected."""
+def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_url: str | None = None) -> Course:
+    """A fresh course with the demo's assignments released, submitted by a synthetic cohort and collected.
+    The course directory is replaced; a gradebook elsewhere (``db_url``) must be empty."""
     course_dir = Path(course_dir).resolve()
     if course_dir.exists():
         shutil.rmtree(course_dir)
+    if db_url:
+        course_dir.mkdir(parents=True)  # a SQLite file may be meant to go in it
+        _require_empty_gradebook(db_url)
     say = (lambda *_: None) if quiet else print
-    course = Course(course_dir, COURSE_ID)
+    course = Course(course_dir, COURSE_ID, db_url)
     course.setup()
     gradebook = CourseGradebook(course.db_url, course.course_id)
     cohorts = {}
@@ -108,6 +113,23 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False) -> 
         [{"student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours}
          for cohort in cohorts.values() for p in cohort], indent=1), encoding="utf-8")
     return course
+
+
+def _require_empty_gradebook(db_url: str) -> None:
+    """The demo replaces its course directory, but never drops a database: it wants an empty one."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    engine = create_engine(check_db_url(db_url))
+    try:
+        tables = sorted(inspect(engine).get_table_names())
+    except SQLAlchemyError as exc:
+        raise unreachable(db_url, exc) from None
+    finally:
+        engine.dispose()
+    if tables:
+        raise CourseError(f"the demo needs an empty gradebook, and {shown_url(db_url)} already holds tables "
+                          f"({', '.join(tables[:4])}{', ...' if len(tables) > 4 else ''}): give it a new database")
 
 
 FIRST = ["Ada", "Zoë", "Jürgen", "María José", "Łukasz", "Aoife", "Sven", "Chloé", "Dmitri", "Nguyễn Thị"]

@@ -1,10 +1,10 @@
 """Exports of the grade table (see ``GRADE_TABLE.md``): a plain CSV, an XLSX workbook and a
 Canvas gradebook import file.
 
-Everything here takes the DataFrame from ``GradeTable.to_frame()`` plus, where needed, the
-``Policy``; of the policy only ``course_id``, ``title``, ``assignments`` (``id``, ``title``,
-``points``, optional ``canvas_id``), ``slots`` (objects with ``id``/``options``/``points``, or
-plain slot ids) and ``to_dict()`` are used.
+Every writer takes the typed `GradeTable` (its ``policy`` and its `StudentGrade` rows with their
+`SlotResult` slots) and flattens it only at the edge: the plain CSV and the XLSX have exactly the
+columns of ``GradeTable.columns()`` in order, the XLSX's policy sheet is ``Policy.to_dict()``
+flattened to key/value rows.
 
 Choices that hold for all files:
 
@@ -16,23 +16,48 @@ Choices that hold for all files:
   with the contract's types (text columns as text, "" for empty; ids keep leading zeros).
 * Numbers are written with up to 10 significant digits, which hides float noise
   (0.30000000000000004 -> 0.3) and is exact for any score a course can hand out.
-* Cells are not defused against spreadsheet formula injection in the CSVs (that would change the
-  data); the XLSX stores every text cell as text, never as a formula.
+* Quoting is minimal (a field with a comma, a double quote or a line break is quoted, quotes
+  doubled), plus every field that was defused (below); ``\\n`` line ends.
+
+Formula injection (OWASP "CSV Injection", https://owasp.org/www-community/attacks/CSV_Injection):
+names, emails, sections, reasons, ids, assignment titles and test names come from people, and a
+spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(``=HYPERLINK(...)``, ``=cmd|' /C calc'!A0``). So in both CSVs every TEXT cell, header cells
+included, is defused (`defuse`): a single quote ``'`` goes in front of
+
+* a formula start: ``=`` ``+`` ``-`` ``@``, tab, carriage return, line feed (OWASP's list) and the
+  full-width ``＝`` ``＋`` ``－`` ``＠`` that some spreadsheets take for them; also when only
+  quotes (``'``, ``"``) stand before it, so that a value which already looks defused stays
+  distinguishable;
+* at the start of the cell and after every character a spreadsheet may split cells on instead
+  of this file's commas (``,`` ``;`` tab, CR, LF: Excel with a ";" list separator, an import
+  dialog with several separators ticked), as OWASP asks;
+
+and the field is quoted. Numbers are never touched: -2.5 is written ``-2.5`` and stays a number.
+``|`` and ``%`` are not defused: neither starts a formula. Spreadsheets show the quote (Excel and
+LibreOffice as a visible ``'``, Google Sheets hides it); Canvas matches students by the ID
+columns, which hold no formula starts unless the roster is itself an attack.
+`read_grades_csv` undoes it exactly (`undefuse` drops one quote wherever `defuse` put one, and
+nowhere else), so a written file reads back to the table it came from, for every text value.
+
+The XLSX needs none of this: it stores every text cell as text, never as a formula.
 """
 from __future__ import annotations
 
-import csv
-import dataclasses
 import json
 import math
+import re
 import warnings
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
+
+from .compute import GradeTable
+from .imports import Student
+from .policy import Assignment
 
 STRING_COLUMNS = ("student", "first_name", "last_name", "email", "lms_id", "section", "reason")
 STRING_SUFFIXES = ("_assignment", "_status")
@@ -41,40 +66,76 @@ CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_LABEL = "    Points Possible"
 
 
-# --- the policy, duck-typed -----------------------------------------------------------------------
+# --- formula injection ------------------------------------------------------------------------------
 
-def slots_of(policy) -> list[SimpleNamespace]:
-    """The policy's slots as ``(id, title, points, options)``, whether it lists objects or ids."""
-    by_id = {a.id: a for a in getattr(policy, "assignments", ())}
-    result = []
-    for slot in getattr(policy, "slots", ()):
-        if isinstance(slot, str):
-            a = by_id.get(slot)
-            result.append(SimpleNamespace(id=slot, title=getattr(a, "title", slot),
-                                          points=float(getattr(a, "points", math.nan)), options=(slot,)))
-        else:
-            options = tuple(getattr(slot, "options", None) or (slot.id,))
-            points = getattr(slot, "points", None)
-            if points is None:
-                points = getattr(by_id.get(options[0]), "points", math.nan)
-            result.append(SimpleNamespace(id=slot.id, title=getattr(slot, "title", slot.id),
-                                          points=float(points), options=options))
-    return result
+FORMULA_STARTS = "=+-@\t\r\n\uff1d\uff0b\uff0d\uff20"  # the last four: ＝ ＋ － ＠
+CELL_BREAKS = ",;\t\r\n"  # where a spreadsheet may start a new cell inside one of our fields
+_AT_CELL_START = f"(?<![^{re.escape(CELL_BREAKS)}])"  # the start of the text, or just after a cell break
+_BEFORE_FORMULA = f"(?=['\"]*[{re.escape(FORMULA_STARTS)}])"  # quotes at most, then a formula start
+_DEFUSE = re.compile(_AT_CELL_START + _BEFORE_FORMULA)
+_UNDEFUSE = re.compile(_AT_CELL_START + "'" + _BEFORE_FORMULA)
 
 
-def policy_dict(policy) -> dict:
-    """``policy.to_dict()``; for a policy object without one, its dataclass fields."""
-    if hasattr(policy, "to_dict"):
-        return policy.to_dict()
-    if dataclasses.is_dataclass(policy):
-        return dataclasses.asdict(policy)
-    return dict(vars(policy))
+def defuse(text: str) -> str:
+    """``text`` with a ``'`` before each formula start at the start of a cell (see the module
+    docstring): ``=SUM(A1)`` -> ``'=SUM(A1)``, ``x;@cmd`` -> ``x;'@cmd``, ``Müller`` unchanged."""
+    return _DEFUSE.sub("'", text)
 
+
+def undefuse(text: str) -> str:
+    """The inverse of `defuse`: ``undefuse(defuse(t)) == t`` for every string ``t``. (A ``'`` that
+    `defuse` would have put there is dropped; a value that already began with ``'=`` was written
+    as ``''=``, so it comes back with its quote.)"""
+    return _UNDEFUSE.sub("", text)
+
+
+def _number_text(value: Any) -> str:
+    """A number as the CSVs write it: "" when missing, ``True``/``False``, else ``%.10g``."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    number = float(value)
+    if math.isnan(number):
+        return ""
+    return "0" if number == 0 else FLOAT_FORMAT % number
+
+
+def _field(value: Any) -> str:
+    """One CSV field: text (a ``str``) defused, anything else as a number; quoted when defused or
+    when it holds a comma, a double quote or a line break."""
+    if isinstance(value, str):
+        text = defuse(value)
+        quote = text != value
+    else:
+        text, quote = _number_text(value), False
+    if quote or any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _write_rows(path: str | Path, rows: Iterable[list]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        for row in rows:
+            handle.write(",".join(_field(value) for value in row) + "\n")
+    return path
+
+
+def student_name(student: Student) -> str:
+    """``"Last, First"``, or the one of them the roster has ("" for neither)."""
+    last, first = student.last_name.strip(), student.first_name.strip()
+    return f"{last}, {first}" if last and first else (last or first)
+
+
+# --- the policy sheet ---------------------------------------------------------------------------------
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested dicts/lists -> ``[("scheme.parts[0].weight", 0.5), ...]`` with scalar values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        value = dataclasses.asdict(value)
+    """Plain nested dicts/lists (``Policy.to_dict()``) -> ``[("scheme.parts[0].weight", 0.5), ...]``
+    with scalar values; a list of scalars is one row, ``"a3_cnn, a3_rnn"``; None is ""."""
     if isinstance(value, dict):
         if not value:
             return [(prefix, "")] if prefix else []
@@ -85,8 +146,8 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, (list, tuple)):
         if not value:
             return [(prefix, "")]
-        if all(_is_scalar(v) for v in value):
-            return [(prefix, ", ".join(_scalar_text(v) for v in value))]
+        if not any(isinstance(v, (dict, list, tuple)) for v in value):
+            return [(prefix, ", ".join(f"{v:g}" if isinstance(v, float) else str(_scalar(v)) for v in value))]
         rows = []
         for i, item in enumerate(value):
             rows += flatten(item, f"{prefix}[{i}]")
@@ -94,25 +155,10 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
     return [(prefix, _scalar(value))]
 
 
-def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (dict, list, tuple)) and not dataclasses.is_dataclass(value)
-
-
 def _scalar(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (bool, int, float, str)):
-        return value
-    return str(value)
-
-
-def _scalar_text(value: Any) -> str:
-    value = _scalar(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
 
 
 # --- results files ----------------------------------------------------------------------------------
@@ -172,39 +218,37 @@ def per_test_scores(course_root: str | Path, assignments: Iterable) -> dict[str,
 
 # --- plain CSV ----------------------------------------------------------------------------------------
 
-def _with_per_test(frame: pd.DataFrame, per_test: dict[str, dict[str, float]] | None) -> pd.DataFrame:
-    out = frame.copy()
-    if not per_test:
-        return out
-    columns: list[str] = []
-    for scores in per_test.values():
-        columns += [c for c in scores if c not in columns]
-    students = out["student"].astype(str) if "student" in out else pd.Series([], dtype=str)
-    extra = {c: [float(per_test.get(s, {}).get(c, math.nan)) for s in students] for c in columns
-             if c not in out.columns}
-    return pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1) if extra else out
+def write_csv(table: GradeTable, path: str | Path, per_test: dict[str, dict[str, float]] | None = None) -> Path:
+    """One row per student, every column of the grade table in its order (``table.columns()``),
+    then the optional per-test columns ``"<assignment>:<test name>"`` (points earned; from
+    ``per_test_scores``; NaN, an empty cell, for a student without that result).
 
-
-def write_csv(frame: pd.DataFrame, path: str | Path, per_test: dict[str, dict[str, float]] | None = None) -> Path:
-    """One row per student, every column of the grade table in its order, then the optional
-    per-test columns ``"<assignment>:<test name>"`` (points earned; from ``per_test_scores``).
-
-    Quoting is minimal (fields with a comma, quote or newline are quoted, quotes doubled), UTF-8
-    without BOM, ``\\n`` line ends; ``passed`` is ``True``/``False``; missing numbers are empty."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _with_per_test(frame, per_test).to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL,
-                                           lineterminator="\n", float_format=FLOAT_FORMAT)
-    return path
+    Text cells are defused against formula injection (module docstring), numbers are not;
+    ``passed`` is ``True``/``False``; missing numbers are empty; UTF-8 without BOM."""
+    columns = table.columns()
+    tests: list[str] = []
+    for scores in (per_test or {}).values():
+        tests += [c for c in scores if c not in tests and c not in columns]
+    rows: list[list] = [columns + tests]
+    for grade in table.rows:
+        row = grade.as_row()
+        earned = (per_test or {}).get(grade.student.id, {})
+        rows.append([row[c] for c in columns] + [float(earned.get(c, math.nan)) for c in tests])
+    return _write_rows(path, rows)
 
 
 def read_grades_csv(path: str | Path) -> pd.DataFrame:
     """Read a ``write_csv`` file back with the contract's types: text columns stay text ("" when
-    empty, ids keep leading zeros), numbers are floats (NaN when empty), ``passed`` is bool."""
+    empty, ids keep leading zeros) with the defusing undone (`undefuse`, header included), numbers
+    are floats (NaN when empty), ``passed`` is bool. For a file ``write_csv`` wrote from a table,
+    ``read_grades_csv(path)`` equals ``table.to_frame()`` (plus the per-test columns)."""
     header = pd.read_csv(path, nrows=0, encoding="utf-8").columns
     text = [c for c in header if c in STRING_COLUMNS or (":" not in c and c.endswith(STRING_SUFFIXES))]
     frame = pd.read_csv(path, encoding="utf-8", dtype={c: str for c in text}, keep_default_na=False,
                         na_values={c: [""] for c in header if c not in text})
+    for column in text:
+        frame[column] = frame[column].map(undefuse)
+    frame.columns = [undefuse(str(c)) for c in frame.columns]
     if "passed" in frame:
         frame["passed"] = frame["passed"].map(lambda v: str(v).strip().lower() == "true").astype(bool)
     return frame
@@ -271,16 +315,18 @@ def _fit_widths(sheet, minimum: int = 6, maximum: int = 50) -> None:
         sheet.column_dimensions[get_column_letter(i)].width = max(minimum, min(maximum, longest + 2))
 
 
-def write_xlsx(frame: pd.DataFrame, policy, path: str | Path) -> Path:
-    """Workbook with sheet ``grades`` (the grade table: bold frozen header, autofilter, widths to
-    fit, ``0.00`` on scores, ``0.0`` on late hours, ``0`` on whole-number grades and integer
-    columns, ``passed`` as an Excel boolean TRUE/FALSE with failed rows' cell tinted) and sheet
-    ``policy`` (``policy.to_dict()`` flattened to ``key``/``value`` rows)."""
+def write_xlsx(table: GradeTable, path: str | Path) -> Path:
+    """Workbook with sheet ``grades`` (the grade table, ``table.to_frame()``: bold frozen header,
+    autofilter, widths to fit, ``0.00`` on scores, ``0.0`` on late hours, ``0`` on whole-number
+    grades and integer columns, ``passed`` as an Excel boolean TRUE/FALSE with failed rows' cell
+    tinted) and sheet ``policy`` (``table.policy.to_dict()`` flattened to ``key``/``value`` rows).
+    Text is stored as text, never as a formula, so nothing needs defusing here."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    frame = table.to_frame()
     book = Workbook()
     sheet = book.active
     sheet.title = "grades"
@@ -312,7 +358,7 @@ def write_xlsx(frame: pd.DataFrame, policy, path: str | Path) -> Path:
         cell = info.cell(row=1, column=j)
         _set(cell, name)
         cell.font, cell.fill = bold, header_fill
-    for i, (key, value) in enumerate(flatten(policy_dict(policy)), start=2):
+    for i, (key, value) in enumerate(flatten(table.policy.to_dict()), start=2):
         _set(info.cell(row=i, column=1), key)
         _set(info.cell(row=i, column=2), value)
     info.freeze_panes = "A2"
@@ -323,26 +369,13 @@ def write_xlsx(frame: pd.DataFrame, policy, path: str | Path) -> Path:
 
 # --- Canvas -------------------------------------------------------------------------------------------
 
-def canvas_column(assignment) -> str:
+def canvas_column(assignment: Assignment) -> str:
     """``"<title> (<canvas_id>)"`` as Canvas names an assignment column; just the title without id."""
-    canvas_id = getattr(assignment, "canvas_id", None)
+    canvas_id = assignment.canvas_id
     return f"{assignment.title} ({canvas_id})" if canvas_id not in (None, "") else str(assignment.title)
 
 
-def _number_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    value = float(value)
-    return "0" if value == 0 else f"{value:.10g}"
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
-
-
-def write_canvas(frame: pd.DataFrame, policy, path: str | Path) -> Path:
+def write_canvas(table: GradeTable, path: str | Path) -> Path:
     """A Canvas gradebook import CSV, laid out as Canvas's own gradebook export.
 
     * Row 1: ``Student, ID, SIS User ID, SIS Login ID, Section``, then one column per assignment
@@ -356,39 +389,30 @@ def write_canvas(frame: pd.DataFrame, policy, path: str | Path) -> Path:
       roster has no name), ID = ``lms_id`` (Canvas user id), SIS User ID = dlgrade's student id,
       SIS Login ID = ``email``, Section = ``section``. Canvas finds the student by ID, else by
       SIS User ID / SIS Login ID.
-    * Scores: each slot's ``S_score`` (after late penalty) goes to the column of the assignment
-      that counted (``S_assignment``); the other options of a choice slot stay blank (blank cells
-      leave Canvas's grade unchanged). A slot with status ``excused`` is ``EX`` (Canvas's excused
-      mark) in every one of its options. A one-assignment slot with nothing submitted gets its
-      ``S_score`` (0); a choice slot with nothing submitted stays blank, since no option counted.
-    * UTF-8 without BOM, minimal quoting (names with commas are quoted), ``\\n`` line ends.
+    * Scores: each slot's score (after late penalty) goes to the column of the assignment that
+      counted (`SlotResult.assignment`); the other options of a choice slot stay blank (blank
+      cells leave Canvas's grade unchanged). An excused slot is ``EX`` (Canvas's excused mark) in
+      every one of its options. A one-assignment slot with nothing submitted gets its score (0); a
+      choice slot with nothing submitted stays blank, since no option counted.
+    * Text cells defused against formula injection (module docstring; the title of an assignment
+      too), numbers not; UTF-8 without BOM, minimal quoting (names with commas are quoted),
+      ``\\n`` line ends.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    assignments = list(policy.assignments)
-    ids = [a.id for a in assignments]
-    slots = slots_of(policy)
-    header = CANVAS_HEADER + [canvas_column(a) for a in assignments]
-    points = [CANVAS_POINTS_LABEL, "", "", "", ""] + [_number_text(a.points) for a in assignments]
-    rows = [header, points]
-    for rec in frame.to_dict("records"):
-        last, first = _text(rec.get("last_name")).strip(), _text(rec.get("first_name")).strip()
-        name = f"{last}, {first}" if last and first else (last or first or _text(rec.get("student")))
-        scores = {aid: "" for aid in ids}
-        for slot in slots:
-            status = _text(rec.get(f"{slot.id}_status"))
-            counted = _text(rec.get(f"{slot.id}_assignment"))
-            score = rec.get(f"{slot.id}_score")
-            if status == "excused":
-                for option in slot.options:
-                    if option in scores:
-                        scores[option] = "EX"
-            elif counted in scores:
-                scores[counted] = _number_text(score)
-            elif len(slot.options) == 1 and slot.options[0] in scores:
-                scores[slot.options[0]] = _number_text(score)
-        rows.append([name, _text(rec.get("lms_id")), _text(rec.get("student")), _text(rec.get("email")),
-                     _text(rec.get("section"))] + [scores[aid] for aid in ids])
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\n").writerows(rows)
-    return path
+    policy = table.policy
+    ids = [a.id for a in policy.assignments]
+    rows: list[list] = [CANVAS_HEADER + [canvas_column(a) for a in policy.assignments],
+                        [CANVAS_POINTS_LABEL, "", "", "", ""] + [a.points for a in policy.assignments]]
+    for grade in table.rows:
+        student = grade.student
+        scores: dict[str, Any] = {aid: "" for aid in ids}
+        for slot in policy.slots:
+            result = grade.slot(slot.id)
+            if result.status == "excused":
+                scores.update({option: "EX" for option in slot.options})
+            elif result.assignment in scores:
+                scores[result.assignment] = result.score
+            elif len(slot.options) == 1:
+                scores[slot.options[0]] = result.score
+        rows.append([student_name(student) or student.id, student.lms_id, student.id, student.email,
+                     student.section] + [scores[aid] for aid in ids])
+    return _write_rows(path, rows)

@@ -42,7 +42,7 @@ import difflib
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -169,6 +169,23 @@ class Policy:
     @property
     def max_assignment_points(self) -> float:
         return sum(s.points for s in self.slots)
+
+    def to_dict(self) -> dict:
+        """The policy as plain data, field by field as the dataclasses hold it (``course_id``,
+        ``title``, ``assignments``, ``slots``, ``late``, ``exam``, ``scheme``): dicts, lists, text,
+        numbers, booleans and None; due dates as ISO text with their offset. For people and files
+        (the XLSX policy sheet, JSON); it is not the TOML layout ``policy_from_dict`` reads."""
+        return _plain(asdict(self))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 def load_policy(path: str | Path) -> Policy:

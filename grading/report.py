@@ -23,16 +23,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .export import load_results, slots_of
+from .compute import GradeTable, SlotResult
+from .export import load_results, student_name
+from .policy import Slot
 
 PASS, FAIL, BLUE, LATE, DUE, GREY = "#2f855a", "#c53030", "#3f6ea6", "#dd8a1e", "#b83232", "#718096"
 DPI = 144
 TOP_TESTS = 15
-NOT_SUBMITTED = ("not submitted", "")
 OFF_CLOCK_DAYS = 14  # submission times further than this from the due date are drawn at the edge
 
 
@@ -93,16 +93,17 @@ def failure_rates(results: dict[str, dict[str, dict]]) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["rate"], -r["failed"], r["assignment"], r["test"]))
 
 
-def _column(frame: pd.DataFrame, name: str, default=math.nan) -> pd.Series:
-    return frame[name] if name in frame.columns else pd.Series([default] * len(frame), index=frame.index)
+def _results(table: GradeTable, slot: Slot) -> list[SlotResult]:
+    """Every student's result for ``slot``, in the table's order."""
+    return [grade.slot(slot.id) for grade in table.rows]
 
 
-def _passed(frame: pd.DataFrame) -> pd.Series:
-    return _column(frame, "passed", False).eq(True)
+def _handed_in(result: SlotResult) -> bool:
+    return result.status not in ("not submitted", "excused")
 
 
-def _numbers(series: pd.Series) -> np.ndarray:
-    values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+def _finite(values) -> np.ndarray:
+    values = np.asarray(list(values), dtype=float)
     return values[np.isfinite(values)]
 
 
@@ -148,10 +149,9 @@ def _grade_bins(values: np.ndarray) -> tuple[np.ndarray, bool]:
     return np.linspace(low, high, 21), False
 
 
-def plot_final_grades(frame: pd.DataFrame) -> str | None:
-    grades = pd.to_numeric(_column(frame, "final_grade"), errors="coerce")
-    passed = _passed(frame)
-    ok, bad = grades[passed].dropna().to_numpy(float), grades[~passed].dropna().to_numpy(float)
+def plot_final_grades(table: GradeTable) -> str | None:
+    ok = _finite(g.final_grade for g in table.rows if g.passed)
+    bad = _finite(g.final_grade for g in table.rows if not g.passed)
     values = np.concatenate([ok, bad])
     if not len(values):
         return None
@@ -174,7 +174,8 @@ def plot_final_grades(frame: pd.DataFrame) -> str | None:
     return _img(fig, "histogram of final grades")
 
 
-def plot_slot_scores(frame: pd.DataFrame, slots) -> str | None:
+def plot_slot_scores(table: GradeTable) -> str | None:
+    slots = table.policy.slots
     if not slots:
         return None
     ncols = min(3, len(slots))
@@ -183,13 +184,12 @@ def plot_slot_scores(frame: pd.DataFrame, slots) -> str | None:
     fig.get_layout_engine().set(h_pad=0.1, w_pad=0.1)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, slot in zip(axes, slots):
-        status = _column(frame, f"{slot.id}_status", "").fillna("").astype(str)
-        scores = pd.to_numeric(_column(frame, f"{slot.id}_score"), errors="coerce")
-        handed_in = ~status.isin(NOT_SUBMITTED + ("excused",))
-        values = scores[handed_in].dropna().to_numpy(float)
-        top = slot.points if math.isfinite(slot.points) and slot.points > 0 else (values.max() if len(values) else 1)
+        results = _results(table, slot)
+        counted = [r for r in results if _handed_in(r) and math.isfinite(r.score)]
+        values = np.array([r.score for r in counted], dtype=float)
+        top = slot.points
         _style(ax, _wrap(slot.title, 36))
-        missing = int(status.isin(NOT_SUBMITTED).sum())
+        missing = sum(r.status == "not submitted" for r in results)
         if not len(values):
             ax.text(0.5, 0.5, "no submissions", ha="center", va="center", transform=ax.transAxes,
                     color=GREY, fontsize=10)
@@ -197,7 +197,7 @@ def plot_slot_scores(frame: pd.DataFrame, slots) -> str | None:
             ax.set_yticks([])
             stats = "nothing submitted"
         else:
-            late = status[handed_in & scores.notna()].isin(("late", "past cap")).to_numpy()
+            late = np.array([r.status in ("late", "past cap") for r in counted], dtype=bool)
             bins = np.linspace(0, top, 11)
             ax.hist([values[~late], values[late]], bins=bins, stacked=True, color=[BLUE, LATE],
                     edgecolor="white", linewidth=0.5, label=["on time", "late"])
@@ -386,66 +386,64 @@ def _note(text: str) -> str:
     return f'<p class="note">{_e(text)}</p>'
 
 
-def _summary(frame: pd.DataFrame, slots) -> str:
-    passed = _passed(frame)
-    grades = _numbers(_column(frame, "final_grade"))
+def _summary(table: GradeTable) -> str:
+    passed = sum(g.passed for g in table.rows)
+    grades = _finite(g.final_grade for g in table.rows)
     missing_total = 0
     rows = []
-    for slot in slots:
-        status = _column(frame, f"{slot.id}_status", "").fillna("").astype(str)
-        scores = pd.to_numeric(_column(frame, f"{slot.id}_score"), errors="coerce")
-        counted = ~status.isin(NOT_SUBMITTED + ("excused",))
-        missing = int(status.isin(NOT_SUBMITTED).sum())
+    for slot in table.policy.slots:
+        results = _results(table, slot)
+        status = [r.status for r in results]
+        scores = _finite(r.score for r in results if _handed_in(r))
+        missing = status.count("not submitted")
         missing_total += missing
-        rows.append([slot.title, _num(slot.points, None), int(counted.sum()), int((status == "late").sum()),
-                     int((status == "past cap").sum()), missing, int((status == "excused").sum()),
-                     _num(scores[counted].median()), _num(scores[counted].mean())])
-    cards = [("students", len(frame), ""), ("passed", int(passed.sum()), "pass"),
-             ("not passed", int((~passed).sum()), "fail"),
+        rows.append([slot.title, _num(slot.points, None), sum(map(_handed_in, results)), status.count("late"),
+                     status.count("past cap"), missing, status.count("excused"),
+                     _num(np.median(scores) if len(scores) else None), _num(scores.mean() if len(scores) else None)])
+    cards = [("students", len(table.rows), ""), ("passed", passed, "pass"),
+             ("not passed", len(table.rows) - passed, "fail"),
              ("median final grade", _num(np.median(grades), None) if len(grades) else "–", ""),
              ("missing submissions", missing_total, "fail" if missing_total else "")]
     html_cards = "".join(f'<div class="card {cls}"><div class="n">{_e(n)}</div><div class="l">{_e(label)}</div></div>'
                          for label, n, cls in cards)
-    table = (_table(["assignment", "points", "submitted", "late", "past cap", "not submitted", "excused",
-                     "median score", "mean score"], rows, numeric=set(range(1, 9)), bad={5})
-             if rows else _note("The policy has no assignments."))
-    return f'<div class="cards">{html_cards}</div>' + table
+    listing = (_table(["assignment", "points", "submitted", "late", "past cap", "not submitted", "excused",
+                       "median score", "mean score"], rows, numeric=set(range(1, 9)), bad={5})
+               if rows else _note("The policy has no assignments."))
+    return f'<div class="cards">{html_cards}</div>' + listing
 
 
-def _failed_list(frame: pd.DataFrame) -> str:
-    failed = frame[~_passed(frame)]
-    if not len(frame):
+def _failed_list(table: GradeTable) -> str:
+    failed = [g for g in table.rows if not g.passed]
+    if not table.rows:
         return _note("No students.")
-    if not len(failed):
+    if not failed:
         return _note("Everyone passed.")
-    rows = []
-    for rec in failed.to_dict("records"):
-        last, first = str(rec.get("last_name") or "").strip(), str(rec.get("first_name") or "").strip()
-        name = f"{last}, {first}" if last and first else (last or first)
-        rows.append([rec.get("student", ""), name, _num(rec.get("final_score")), _num(rec.get("final_grade"), None),
-                     rec.get("reason") or ""])
+    rows = [[g.student.id, student_name(g.student), _num(g.final_score), _num(g.final_grade, None), g.reason]
+            for g in failed]
     rows.sort(key=lambda r: (str(r[1]).casefold(), str(r[0])))
     return _table(["student", "name", "final score", "final grade", "reason"], rows, numeric={2, 3})
 
 
-def write_report(frame: pd.DataFrame, policy, course_root: str | Path | None, out_dir: str | Path) -> Path:
-    """Write ``<out_dir>/report.html`` (self-contained) and return its path."""
+def write_report(table: GradeTable, course_root: str | Path | None, out_dir: str | Path) -> Path:
+    """Write ``<out_dir>/report.html`` (self-contained) for the grade table (its policy's slots and
+    assignments, its students' results), with test results and submission times from the course
+    directory ``course_root`` (None: no course files), and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    frame = frame.reset_index(drop=True)
-    slots = slots_of(policy)
-    assignments = list(getattr(policy, "assignments", ()))
+    policy = table.policy
+    slots = policy.slots
+    assignments = list(policy.assignments)
     results = load_results(course_root, assignments) if course_root is not None else {}
     timestamps = load_timestamps(course_root, assignments) if course_root is not None else {}
 
-    parts = [_section("summary", "Summary", "", _summary(frame, slots))]
+    parts = [_section("summary", "Summary", "", _summary(table))]
 
-    grades = plot_final_grades(frame)
+    grades = plot_final_grades(table)
     parts.append(_section("final-grades", "Final grades",
                           "Final grade after the policy's rounding; green passed, red did not.",
                           f'<div class="plot">{grades}</div>' if grades else _note("No final grades yet.")))
 
-    scores = plot_slot_scores(frame, slots) if len(frame) else None
+    scores = plot_slot_scores(table) if table.rows else None
     parts.append(_section("assignment-scores", "Assignment scores",
                           "Score per assignment slot after late penalties, submitted work only.",
                           f'<div class="plot">{scores}</div>' if scores else
@@ -474,9 +472,9 @@ def write_report(frame: pd.DataFrame, policy, course_root: str | Path | None, ou
                           "Latest submission per student, relative to the due date as written in the policy "
                           "(before grace periods and extensions, which the grade table applies).", body))
 
-    parts.append(_section("not-passed", "Not passed", "Students who did not pass, and why.", _failed_list(frame)))
+    parts.append(_section("not-passed", "Not passed", "Students who did not pass, and why.", _failed_list(table)))
 
-    title = getattr(policy, "title", "") or getattr(policy, "course_id", "")
+    title = policy.title or policy.course_id
     generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     document = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -485,7 +483,7 @@ def write_report(frame: pd.DataFrame, policy, course_root: str | Path | None, ou
 <style>{CSS}</style></head>
 <body><main>
 <header><h1>{_e(title)} — grade report</h1>
-<div class="sub">course {_e(getattr(policy, "course_id", ""))} · {len(frame)} students · generated {_e(generated)}</div>
+<div class="sub">course {_e(policy.course_id)} · {len(table.rows)} students · generated {_e(generated)}</div>
 </header>
 {"".join(parts)}
 <footer>dlgrade</footer>
