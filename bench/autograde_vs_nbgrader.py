@@ -55,9 +55,9 @@ def run_nbgrader(course: Course, cell_timeout: int) -> float:
     return time.perf_counter() - start
 
 
-def run_dlgrade(course: Course, workers: int | None = None, scheduler: str | None = None) -> float:
+def run_dlgrade(course: Course, workers: int | None = None, scheduler: str | None = None, security=None) -> float:
     start = time.perf_counter()
-    autograde(course, ASSIGNMENT, workers, scheduler, force=True, progress=False)
+    autograde(course, ASSIGNMENT, workers, scheduler, force=True, progress=False, security=security)
     return time.perf_counter() - start
 
 
@@ -126,14 +126,15 @@ def main() -> None:
     t_two = run_dlgrade(dl_course, workers=2)
     t_dask = {}
     if args.dask:  # scaling, on a batch large enough that the last submission's tail is small
-        from distributed import LocalCluster
+        from distributed import LocalCluster, Security
 
         dask_course = many_submissions(base, work, cohort, args.dask_submissions, "dask")
         for workers in (1, 2):
+            security = Security.temporary()  # TLS, as a course's cluster must be
             with LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
-                              dashboard_address=None) as cluster:
-                run_dlgrade(dl_course, scheduler=cluster.scheduler_address)  # workers warm up
-                t_dask[workers] = run_dlgrade(dask_course, scheduler=cluster.scheduler_address)
+                              dashboard_address=None, security=security) as cluster:
+                run_dlgrade(dl_course, scheduler=cluster.scheduler_address, security=security)  # warm up
+                t_dask[workers] = run_dlgrade(dask_course, scheduler=cluster.scheduler_address, security=security)
     t_many = None
     if args.many:
         many = many_submissions(base, work, cohort, args.many)

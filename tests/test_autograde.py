@@ -64,11 +64,13 @@ def test_force_regrades_but_keeps_manual_scores(course):
 
 
 def test_dask_cluster_gives_the_same_grades_as_the_local_pool(course):
-    from distributed import LocalCluster
+    from distributed import LocalCluster, Security
 
+    security = Security.temporary()  # TLS, as a course's cluster must be (tests/test_dask_tls.py)
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None,
-                      processes=True) as cluster:
-        on_dask = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, progress=False)
+                      processes=True, security=security) as cluster:
+        on_dask = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, progress=False,
+                            security=security)
     local = autograde(course, ASSIGNMENT, workers=2, force=True, progress=False)
     assert len(on_dask.graded) == SIZE
     assert on_dask.scores == local.scores
