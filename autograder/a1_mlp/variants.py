@@ -71,6 +71,11 @@ def softmax(z):
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 '''}, mistake="overflow"),
+    "relu_in_place": Variant({"relu": '''
+def relu(x):
+    x[x < 0] = 0  # edits the caller's array
+    return x
+'''}, mistake="in place"),
     "log_softmax_over_axis_1": Variant({"log_softmax": '''
 def log_softmax(z):
     shifted = z - z.max(axis=1, keepdims=True)
@@ -154,6 +159,19 @@ def bce(prob, target):
 def bce_grad(prob, target):
     return (-target / prob + (1 - target) / (1 - prob)) / prob.size
 '''}, mistake="division by zero"),
+    "softmax_ce_grad_shifts_logits_in_place": Variant({"softmax_cross_entropy_grad": '''
+def softmax_cross_entropy_grad(logits, labels):
+    n = logits.shape[0]
+    logits -= logits.max(axis=1, keepdims=True)  # the caller's logits change
+    g = np.exp(logits)
+    g /= g.sum(axis=1, keepdims=True)
+    g[np.arange(n), labels] -= 1
+    return g / n
+'''}, mistake="in place"),
+    "softmax_ce_indexes_a_block": Variant({"softmax_cross_entropy": '''
+def softmax_cross_entropy(logits, labels):
+    return -np.mean(log_softmax(logits)[:, labels])
+'''}, mistake="np.arange(N), labels"),
     "bce_grad_sign_flip": Variant({"bce_grad": '''
 def bce_grad(prob, target):
     return (target - prob) / np.maximum(prob * (1 - prob), 1e-12) / prob.size
@@ -290,6 +308,30 @@ def step(self, params, grads):
         new.append(p - self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
     return new
 '''}, mistake="never mutate their inputs"),
+    "sgd_weight_decay_only_with_momentum": Variant({"SGD.step": '''
+def step(self, params, grads):
+    if self.v is None:
+        self.v = [np.zeros_like(p, dtype=float) for p in params]
+    new = []
+    for i, (p, g) in enumerate(zip(params, grads)):
+        if self.momentum == 0:
+            new.append(p - self.lr * g)
+            continue
+        g = g + self.weight_decay * p
+        self.v[i] = self.momentum * self.v[i] + self.lr * g
+        new.append(p - (self.lr * g + self.momentum * self.v[i]) if self.nesterov else p - self.v[i])
+    return new
+'''}, mistake="without momentum"),
+    "adamw_default_weight_decay_zero": Variant({"AdamW.__init__": '''
+def __init__(self, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    self.lr, self.betas, self.eps, self.weight_decay = lr, betas, eps, weight_decay
+    self.m, self.v, self.t = None, None, 0
+'''}, mistake="default weight_decay"),
+    "rmsprop_default_lr_like_adam": Variant({"RMSprop.__init__": '''
+def __init__(self, lr=0.001, alpha=0.99, eps=1e-8):
+    self.lr, self.alpha, self.eps = lr, alpha, eps
+    self.s = None
+'''}, mistake="default lr is 0.01"),
     "adagrad_resets_G": Variant({"Adagrad.step": '''
 def step(self, params, grads):
     new = []
@@ -471,6 +513,10 @@ def step_lr(t, lr0, step_size=30, gamma=0.1):
 def step_lr(t, lr0, step_size=30, gamma=0.1):
     return lr0 * gamma ** round(t / step_size)
 '''}, mistake="rounded to the nearest integer"),
+    "linear_lr_integer_division": Variant({"linear_lr": '''
+def linear_lr(t, lr0, T):
+    return lr0 * (1 - t // T)
+'''}, mistake="integer division"),
     "exponential_lr_off_by_one": Variant({"exponential_lr": '''
 def exponential_lr(t, lr0, gamma):
     return lr0 * gamma ** (t + 1)
@@ -489,6 +535,18 @@ def inverse_sqrt_lr(t, lr0):
 '''}, mistake="max(t, 1)"),
 
     # ------------------------------------------------------------------ normalisation
+    "batchnorm_eps_outside_the_square_root": Variant({"BatchNorm1d.forward": '''
+def forward(self, x, training=True):
+    if not training:
+        return self.gamma * (x - self.running_mean) / np.sqrt(self.running_var + self.eps) + self.beta
+    n = x.shape[0]
+    mu, var = x.mean(axis=0), x.var(axis=0)
+    self.running_mean = (1 - self.momentum) * self.running_mean + self.momentum * mu
+    self.running_var = (1 - self.momentum) * self.running_var + self.momentum * var * n / (n - 1)
+    self.inv_std = 1 / (np.sqrt(var) + self.eps)
+    self.x_hat = (x - mu) * self.inv_std
+    return self.gamma * self.x_hat + self.beta
+'''}, mistake="inside the square root"),
     "batchnorm_running_var_biased": Variant({"BatchNorm1d.forward": '''
 def forward(self, x, training=True):
     if not training:
@@ -592,6 +650,10 @@ class Dropout:
             return grad_out
         return grad_out * self.mask
 '''}, mistake="inverted"),
+    "dropout_mask_of_floats": Variant({"dropout_mask": '''
+def dropout_mask(shape, p, rng):
+    return (np.random.default_rng(rng).random(shape) >= p) * 1.0
+'''}, mistake="dtype bool"),
     "dropout_p_as_keep_probability": Variant({"dropout_mask": '''
 def dropout_mask(shape, p, rng):
     return np.random.default_rng(rng).random(shape) < p
@@ -655,6 +717,10 @@ def l2_grad(W, lam):
 def l1_grad(W, lam):
     return lam * W
 '''}, mistake="sign(W)"),
+    "elastic_net_grad_swaps_l1_and_l2": Variant({"elastic_net_grad": '''
+def elastic_net_grad(W, l1, l2):
+    return l1_grad(W, l2) + l2_grad(W, l1)
+'''}, mistake="swapped"),
     "l1_grad_w_over_abs_w": Variant({"l1_grad": '''
 def l1_grad(W, lam):
     return lam * W / np.abs(W)
@@ -717,6 +783,176 @@ def backward(self, grad_out):
         k -= 1
     return g
 '''}),
+    "mlp_leaky_relu_with_relu_grad": Variant({"MLP.__init__": '''
+def __init__(self, sizes, activation="relu", rng=None):
+    acts = {"identity": (identity, identity_grad), "sigmoid": (sigmoid, sigmoid_grad),
+            "tanh": (tanh, tanh_grad), "relu": (relu, relu_grad),
+            "leaky_relu": (leaky_relu, relu_grad), "elu": (elu, elu_grad),
+            "selu": (selu, selu_grad), "gelu": (gelu, gelu_grad),
+            "softplus": (softplus, softplus_grad)}  # copy-pasted from the relu line
+    self.f, self.f_grad = acts[activation]
+    rng = np.random.default_rng(rng)
+    self.layers = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+'''}, mistake="derivative of relu, not of leaky_relu"),
+    "mlp_knows_only_three_activations": Variant({"MLP.__init__": '''
+def __init__(self, sizes, activation="relu", rng=None):
+    acts = {"sigmoid": (sigmoid, sigmoid_grad), "tanh": (tanh, tanh_grad), "relu": (relu, relu_grad)}
+    self.f, self.f_grad = acts[activation]
+    rng = np.random.default_rng(rng)
+    self.layers = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+'''}, mistake="accepts every activation"),
+    "mlp_selu_is_elu": Variant({"MLP.__init__": '''
+def __init__(self, sizes, activation="relu", rng=None):
+    acts = {"identity": (identity, identity_grad), "sigmoid": (sigmoid, sigmoid_grad),
+            "tanh": (tanh, tanh_grad), "relu": (relu, relu_grad),
+            "leaky_relu": (leaky_relu, leaky_relu_grad), "elu": (elu, elu_grad),
+            "selu": (elu, elu_grad), "gelu": (gelu, gelu_grad),
+            "softplus": (softplus, softplus_grad)}
+    self.f, self.f_grad = acts[activation]
+    rng = np.random.default_rng(rng)
+    self.layers = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+'''}, mistake="applies elu, not selu"),
+    "mlp_default_activation_tanh": Variant({"MLP.__init__": '''
+def __init__(self, sizes, activation="tanh", rng=None):
+    acts = {"identity": (identity, identity_grad), "sigmoid": (sigmoid, sigmoid_grad),
+            "tanh": (tanh, tanh_grad), "relu": (relu, relu_grad),
+            "leaky_relu": (leaky_relu, leaky_relu_grad), "elu": (elu, elu_grad),
+            "selu": (selu, selu_grad), "gelu": (gelu, gelu_grad),
+            "softplus": (softplus, softplus_grad)}
+    self.f, self.f_grad = acts[activation]
+    rng = np.random.default_rng(rng)
+    self.layers = [Linear(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+'''}, mistake="default activation is relu"),
+    "mlp_parameters_returns_copies": Variant({"MLP.parameters": '''
+def parameters(self):
+    return [p.copy() for layer in self.layers for p in (layer.W, layer.b)]  # "safer"
+'''}, mistake="not copies"),
+    "mlp_set_parameters_copies": Variant({"MLP.set_parameters": '''
+def set_parameters(self, params):
+    for k, layer in enumerate(self.layers):
+        layer.W, layer.b = np.array(params[2 * k]), np.array(params[2 * k + 1])
+'''}, mistake="installs the given arrays themselves"),
+    "mlp_preactivation_buffers_of_the_first_batch": Variant({"MLP.forward": '''
+def forward(self, x):
+    if not hasattr(self, "z"):
+        self.z = [None] * (len(self.layers) - 1)
+    for k, layer in enumerate(self.layers[:-1]):
+        z = layer.forward(x)
+        if self.z[k] is None:
+            self.z[k] = np.empty_like(z)  # a buffer allocated once, for the first batch size
+        self.z[k][...] = z
+        x = self.f(self.z[k])
+    return self.layers[-1].forward(x)
+'''}, mistake="forward must replace what the previous forward cached"),
+    # ------------------------------------------------------------ train_mlp (replayed in torch)
+    "train_mlp_lr_ignored": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam(0.1)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="lr argument is ignored"),
+    "train_mlp_adam_without_lr": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam()
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="Adam's own default 0.001"),
+    "train_mlp_one_epoch_short": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam(lr)
+    for epoch in range(1, epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="one Adam step too few"),
+    "train_mlp_epochs_ignored": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam(lr)
+    for _ in range(300):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="epochs argument is ignored"),
+    "train_mlp_activation_not_passed": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], rng=rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="pass activation on to MLP"),
+    "train_mlp_activation_ignored": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], "tanh", rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="activation argument is ignored"),
+    "train_mlp_sgd_instead_of_adam": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = SGD(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="plain SGD"),
+    "train_mlp_rng_ignored": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, 0)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="rng argument is ignored"),
+    "train_mlp_unseeded_model": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="different parameters on a second call"),
+    "train_mlp_classes_from_unique_labels": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, len(np.unique(y))], activation, rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="C = max(y) + 1"),
+    "train_mlp_default_lr_0_01": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.01, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="default lr is 0.1"),
+    "train_mlp_default_activation_relu": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="relu", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    opt = Adam(lr)
+    for _ in range(epochs):
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="default activation is tanh"),
     # ------------------------------------------------------------ arguments ignored, edges (mutants found them)
     "batchnorm_eps_ignored": Variant({"BatchNorm1d.__init__": '''
 def __init__(self, num_features, eps=1e-5, momentum=0.1):
@@ -1148,6 +1384,47 @@ class MLP:
 
     def predict(self, x):
         return self.forward(x).argmax(axis=-1)
+'''},
+    "mlp_activation_by_name_and_index_loops": {"MLP.__init__": '''
+def __init__(self, sizes, activation="relu", rng=None):
+    if activation not in ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "softplus"):
+        raise ValueError(f"unknown activation {activation!r}")
+    self.f, self.f_grad = globals()[activation], globals()[activation + "_grad"]
+    gen = np.random.default_rng(rng)
+    self.layers = []
+    for k in range(len(sizes) - 1):
+        self.layers.append(Linear(sizes[k], sizes[k + 1], gen))
+''', "MLP.forward": '''
+def forward(self, x):
+    self.h, self.z = [x], []
+    for k, layer in enumerate(self.layers):
+        z = layer.forward(self.h[-1])
+        if k == len(self.layers) - 1:
+            return z
+        self.z.append(z)
+        self.h.append(self.f(z))
+''', "MLP.backward": '''
+def backward(self, grad_out):
+    g = grad_out
+    for k in range(len(self.layers) - 1, -1, -1):
+        g = self.layers[k].backward(g)
+        if k > 0:
+            g = g * self.f_grad(self.z[k - 1])
+    return g
+'''},
+    "train_mlp_live_parameters_and_own_softmax": {"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    n, n_classes = X.shape[0], int(np.max(y)) + 1
+    model = MLP([X.shape[1]] + list(hidden) + [n_classes], activation=activation,
+                rng=np.random.default_rng(rng))  # a Generator: default_rng hands it back unchanged
+    optimizer = Adam(lr=lr)
+    onehot = np.eye(n_classes)[y]
+    for epoch in range(epochs):
+        model.backward((softmax(model.forward(X)) - onehot) / n)
+        params = model.parameters()
+        for p, new in zip(params, optimizer.step(params, model.gradients())):
+            p[...] = new  # parameters() are the model's own arrays
+    return model
 '''},
     "dropout_mask_less_than_keep": {
         "dropout_mask": '''
