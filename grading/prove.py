@@ -3,6 +3,9 @@
 In one batch, through the same sandboxed engine as ``autograde``:
 
 * the reference solution gets full marks, with no error and no warning;
+* a blank solution (every function and method of the reference a stub that raises
+  NotImplementedError, as the released notebook has them) gets nothing: a test that passes stubs
+  cannot fail;
 * every buggy variant (``autograder/<id>/variants.py: BUGGY``) loses points, and where it names its
   mistake, a failing test's message says so;
 * every correct variant (``CORRECT``) gets full marks;
@@ -37,6 +40,7 @@ ALLOW_LIST = "equivalent_mutants.toml"
 class Proof:
     assignment: str
     reference: dict = field(default_factory=dict)  # score, max_score, error, warnings
+    blank_passes: list[str] = field(default_factory=list)  # hidden tests a stub-only solution passes
     missed: list[str] = field(default_factory=list)  # buggy variants that kept full marks
     unnamed: list[str] = field(default_factory=list)  # caught, but no message names the mistake
     false_failures: list[str] = field(default_factory=list)  # correct variants that lost points
@@ -50,11 +54,12 @@ class Proof:
     def ok(self) -> bool:
         ref = self.reference
         return (ref.get("error") is None and not ref.get("warnings") and ref.get("score") == ref.get("max_score")
-                and not self.missed and not self.unnamed and not self.false_failures
+                and not self.blank_passes and not self.missed and not self.unnamed and not self.false_failures
                 and all(s["allowed"] for s in self.survivors))
 
     def to_dict(self) -> dict:
         return {"assignment": self.assignment, "ok": self.ok, "reference": self.reference,
+                "blank_passes": self.blank_passes,
                 "buggy": {"total": self.buggy, "missed": self.missed, "unnamed": self.unnamed},
                 "correct": {"total": self.correct, "false_failures": self.false_failures},
                 "mutants": self.mutants, "killed": self.killed, "survivors": self.survivors}
@@ -71,6 +76,15 @@ def allow_list(info: assignments.AssignmentInfo) -> dict[str, str]:
     if empty:
         raise assignments.UnknownAssignment(f"{path}: give each equivalent mutant its reason: {', '.join(empty)}")
     return reasons
+
+
+def stubbed(source: str) -> str:
+    """``source`` with every function and method body replaced by ``raise NotImplementedError``."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            node.body = [ast.Raise(ast.Call(ast.Name("NotImplementedError", ast.Load()), [], []))]
+    return ast.unparse(ast.fix_missing_locations(tree))
 
 
 def solution_functions(assignment_id: str) -> set[str]:
@@ -114,7 +128,7 @@ def prove(assignment_id: str, mutants: int = 0, seed: int = 0, workers: int | No
     info = assignments.load(assignment_id)
     catalogue = assignments.variants(info)
     source = solution_source(assignment_id)
-    programs = {"reference": source}
+    programs = {"reference": source, "blank": stubbed(source)}
     programs |= {f"buggy:{name}": apply_overrides(source, v.overrides) for name, v in catalogue.BUGGY.items()}
     programs |= {f"correct:{name}": apply_overrides(source, o) for name, o in catalogue.CORRECT.items()}
     sample = make_mutants(source, mutants, seed, solution_functions(assignment_id)) if mutants else []
@@ -125,6 +139,7 @@ def prove(assignment_id: str, mutants: int = 0, seed: int = 0, workers: int | No
     proof = Proof(assignment_id, reference={"score": ref.score, "max_score": ref.max_score, "error": ref.error,
                                             "warnings": ref.warnings},
                   buggy=len(catalogue.BUGGY), correct=len(catalogue.CORRECT), mutants=len(sample))
+    proof.blank_passes = sorted(t.name for t in results["blank"].tests if t.passed)
     for name, variant in sorted(catalogue.BUGGY.items()):
         r = results[f"buggy:{name}"]
         failing = [t.message.lower() for t in r.tests if not t.passed]
@@ -153,6 +168,8 @@ def report(proof: Proof) -> str:
     lines = [f"{proof.assignment}: reference {ref['score']:g}/{ref['max_score']:g}"
              + (f" (error: {ref['error']})" if ref["error"] else "")
              + (f" (warnings: {'; '.join(ref['warnings'])})" if ref["warnings"] else ""),
+             "blank solution: nothing passes" if not proof.blank_passes else
+             f"BLANK SOLUTION PASSES (a test that cannot fail): {', '.join(proof.blank_passes)}",
              f"buggy variants caught: {proof.buggy - len(proof.missed)}/{proof.buggy}"
              + (f"; NOT CAUGHT: {', '.join(proof.missed)}" if proof.missed else "")
              + (f"; no message names the mistake: {', '.join(proof.unnamed)}" if proof.unnamed else ""),

@@ -4,6 +4,7 @@
 * every realistic buggy variant (``autograder/<id>/variants.py: BUGGY``) loses points, and where the
   variant names its mistake, a failing test's message says so;
 * every correct-but-different variant (``CORRECT``) scores full marks;
+* a blank solution (stubs only) passes no hidden test;
 * every hidden test's points reach the total in ``assignment.toml``.
 
 Each variant is graded in the sandbox by one warm grading process per pytest worker. Adding an
@@ -20,6 +21,7 @@ from autograder import assignments
 from autograder.runner import GradingProcess, grade_source
 from autograder.variants import apply_overrides
 from grading.build import solution_source
+from grading.prove import stubbed
 
 KNOWN = assignments.known()
 
@@ -124,6 +126,13 @@ def test_reference_scores_full_marks(reference_results, aid):
     assert r.max_score == total, describe(r)
     assert r.score == pytest.approx(total), describe(r)
     assert all(t.passed for t in r.tests), describe(r)
+
+
+@pytest.mark.parametrize("aid", KNOWN)
+def test_a_blank_solution_passes_no_hidden_test(process, aid):
+    """Every function a stub that raises NotImplementedError, as released: a test it passes cannot fail."""
+    r = grade_source(aid, stubbed(source(aid)), process=process)
+    assert r.tests and not any(t.passed for t in r.tests), describe(r)
 
 
 @pytest.mark.parametrize("aid", KNOWN)

@@ -75,6 +75,23 @@ def test_a_buggy_variant_that_keeps_full_marks_fails_the_proof(root):
     assert code == 1 and proof["buggy"]["missed"] == ["unit_unscaled"] and proof["mutants"] == 0
 
 
+def test_a_hidden_test_that_passes_a_blank_solution_fails_the_proof(root):
+    code, proof = prove(root)
+    assert code == 0 and proof["blank_passes"] == []
+    tests = root / "autograder" / TOY / "test_ops.py"
+    tests.write_text(tests.read_text() + '''
+
+@pytest.mark.grade(cell="test_norm", points=0.0)
+def test_norm_never_mutates(student):
+    try:
+        student.norm(np.ones(2))
+    except Exception:
+        pass  # "its own test reports it": so this one passes stubs
+''', encoding="utf-8")
+    code, proof = prove(root)
+    assert code == 1 and proof["blank_passes"] == ["test_norm_never_mutates"]
+
+
 def test_the_reference_source_is_what_gets_mutated(root, monkeypatch):
     monkeypatch.setenv(assignments.ROOTS_VARIABLE, str(root))
     assert "def unit(" in solution_source(TOY)

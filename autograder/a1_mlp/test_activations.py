@@ -139,7 +139,9 @@ def test_activations_leave_their_arguments_alone(student):
     """Checked inside the sandbox (harness/calls.py): only there can an in-place edit be seen."""
     x = checks.off_kinks(np.random.default_rng(3000), (4, 5))
     names = [n for name in ACTIVATIONS for n in (name, f"{name}_grad")] + ["softmax", "log_softmax"]
-    changed = student.harness("calls").mutated_arguments([(name, (x,)) for name in names])
+    changed, raised = student.harness("calls").mutated_arguments([(name, (x,)) for name in names])
+    checks.check_true(not raised, f"could not check that the activations leave their arguments alone: "
+                                  f"{', '.join(raised)} (each must run first)")
     checks.check_true(not changed, f"{', '.join(changed)} changed the caller's array in place: activations "
                                    "never mutate their input (np.maximum(x, 0), not x[x < 0] = 0)")
 
