@@ -18,6 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DlgradeError
 from .job import KINDS, Limits
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ ROOTS_VARIABLE = "DLGRADE_ASSIGNMENT_ROOTS"
 FIELDS = {"id", "title", "notebook", "kind", "cells", "limits"}
 
 
-class UnknownAssignment(Exception):
+class UnknownAssignment(DlgradeError):
     pass
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .errors import DlgradeError
 from .job import Limits
 from .results import SubmissionResult
 from .runner import GradingProcess, grade_notebook
+from .sandbox.bwrap import SandboxUnavailable
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,12 @@ def grade_all(assignment_id: str, submissions: Iterable[Submission], workers: in
         with lock:
             if process not in processes:
                 processes.append(process)
-        return grade_notebook(assignment_id, sub.notebook, sub.student, limits, sandboxed, process)
+        try:
+            return grade_notebook(assignment_id, sub.notebook, sub.student, limits, sandboxed, process)
+        except SandboxUnavailable:
+            raise  # the whole batch cannot run: say so once, with the install hint
+        except Exception as exc:  # noqa: BLE001 - our fault, not the submission's: not graded, never 0
+            return SubmissionResult.not_graded(assignment_id, sub.student, f"{type(exc).__name__}: {exc}")
 
     futures = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -101,7 +108,7 @@ def grade_all(assignment_id: str, submissions: Iterable[Submission], workers: in
                 process.close()
 
 
-class SchedulerUnavailable(Exception):
+class SchedulerUnavailable(DlgradeError):
     """The Dask scheduler could not be reached, or refused us (TLS: not the course's certificate)."""
 
 
@@ -133,8 +140,13 @@ def _grade_on_dask(assignment_id: str, submissions: list[Submission], limits: Li
                                  limits, sandboxed, pure=False,
                                  key=f"grade-{assignment_id}-{sub.student}-{os.urandom(4).hex()}")
                    for sub in present]
+        students = {future.key: sub.student for future, sub in zip(futures, present)}
         try:
             for future in dask_completed(futures):
-                yield SubmissionResult.from_dict(future.result())
+                try:
+                    yield SubmissionResult.from_dict(future.result())
+                except Exception as exc:  # noqa: BLE001 - a lost worker, a failed task: not graded, never 0
+                    yield SubmissionResult.not_graded(assignment_id, students[future.key],
+                                                      f"on Dask: {type(exc).__name__}: {exc}")
         finally:
             client.cancel([f for f in futures if not f.done()])

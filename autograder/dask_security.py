@@ -22,13 +22,15 @@ import os
 import shutil
 from pathlib import Path
 
+from .errors import DlgradeError
+
 ROLES = ("scheduler", "worker", "client")
 FILES = ("ca.pem", "cert.pem", "key.pem")
 INSECURE_FLAG = "--insecure-scheduler-i-trust-its-network"
 DEFAULT_DAYS = 365
 
 
-class DaskSecurityError(Exception):
+class DaskSecurityError(DlgradeError):
     """A scheduler address and certificates that do not make a cluster only the course can use."""
 
 

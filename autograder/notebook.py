@@ -8,8 +8,10 @@ from pathlib import Path
 
 import nbformat
 
+from .errors import DlgradeError
 
-class NotebookError(Exception):
+
+class NotebookError(DlgradeError):
     """The notebook cannot be graded; the message is the one-line reason shown to people."""
 
 

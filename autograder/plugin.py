@@ -115,7 +115,7 @@ class GradePlugin:
                 self.leftover = job
                 break
             if broken:
-                self.emit(SubmissionResult.failed(self.info.id, job.student, broken, self.info.max_score))
+                self.emit(SubmissionResult.not_graded(self.info.id, job.student, broken, self.info.max_score))
                 continue
             self.begin(job)
             for i, test in enumerate(tests):
@@ -186,8 +186,10 @@ class GradePlugin:
         from .sandbox.proxy import SandboxDied
 
         self._sandbox.stop()
+        own = self.limits.cell_timeout * (len(self.job.cells) + 1) + LOAD_OVERHEAD
         try:
-            with time_limit(self.limits.cell_timeout * (len(self.job.cells) + 1) + LOAD_OVERHEAD):
+            # within the submission's budget too: the grader must answer before its backstop
+            with time_limit(max(0.1, min(own, self.deadline - time.monotonic()))):
                 self._sandbox.start()
         except SandboxDied as exc:
             self.fatal = str(exc)

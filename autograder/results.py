@@ -33,6 +33,7 @@ class SubmissionResult:
     warnings: list[str] = field(default_factory=list)
     max_score: float = 0.0
     student_seconds: float = 0.0  # time spent running the student's own code
+    graded: bool = True  # False: the grader itself failed (not the submission); ``error`` says how
 
     @property
     def score(self) -> float:
@@ -49,8 +50,14 @@ class SubmissionResult:
     @classmethod
     def failed(cls, assignment: str, student: str | None, reason: str, max_score: float = 0.0,
                warnings: list[str] | None = None) -> "SubmissionResult":
-        """A submission that could not be graded (no test ran): ``reason`` says why."""
+        """A submission that earns nothing through its own fault (no test ran): ``reason`` says why."""
         return cls(assignment, student, error=reason, max_score=max_score, warnings=list(warnings or []))
+
+    @classmethod
+    def not_graded(cls, assignment: str, student: str | None, reason: str, max_score: float = 0.0) -> "SubmissionResult":
+        """The grader failed (a dead grading process, hidden tests that do not collect, a lost Dask
+        worker): no score at all, never a 0; the next run grades it again."""
+        return cls(assignment, student, error=f"not graded: {reason}", max_score=max_score, graded=False)
 
     def to_dict(self) -> dict:
         return {
@@ -62,6 +69,7 @@ class SubmissionResult:
             "warnings": list(self.warnings),
             "tests": [asdict(t) for t in self.tests],
             "student_seconds": round(self.student_seconds, 4),
+            "graded": self.graded,
         }
 
     @classmethod
@@ -74,4 +82,5 @@ class SubmissionResult:
             warnings=list(data.get("warnings", [])),
             max_score=float(data.get("max_score", 0.0)),
             student_seconds=float(data.get("student_seconds", 0.0)),
+            graded=bool(data.get("graded", True)),
         )

@@ -86,12 +86,13 @@ class GradingProcess:
             data = self._read(job.limits.budget + BACKSTOP)
         except TimeoutError:
             self.close()
-            return SubmissionResult.failed(job.assignment, job.student, max_score=max_score, reason=(
-                f"grading stopped after {job.limits.budget:g} s: the submission never finished"))
+            return SubmissionResult.not_graded(job.assignment, job.student, max_score=max_score, reason=(
+                f"the grading process did not answer within {job.limits.budget:g} s + {BACKSTOP:g} s "
+                "(it enforces the budget itself): it was stopped"))
         except (EOFError, OSError, wire.WireError) as exc:
             self.close()
-            return SubmissionResult.failed(job.assignment, job.student, max_score=max_score,
-                                           reason=f"the grading process failed on this submission ({exc})")
+            return SubmissionResult.not_graded(job.assignment, job.student, max_score=max_score,
+                                               reason=f"the grading process died ({type(exc).__name__}: {exc})")
         if not job.sandboxed:
             self.close()  # unsandboxed code may have changed this process: never reuse it
         return SubmissionResult.from_dict(data)
@@ -126,8 +127,10 @@ def _grade(assignment_id: str, read, student: str | None, limits: Limits | None,
     try:
         info = assignments.load(assignment_id)
         cells, warnings = read(info)
-    except (assignments.UnknownAssignment, NotebookError) as exc:
-        return SubmissionResult.failed(assignment_id, student, str(exc), info.max_score if info else 0.0)
+    except assignments.UnknownAssignment as exc:
+        return SubmissionResult.not_graded(assignment_id, student, str(exc))
+    except NotebookError as exc:
+        return SubmissionResult.failed(assignment_id, student, str(exc), info.max_score)
     if sandboxed:
         bwrap.find_bwrap()  # refuse early, with the install hint, when there is no sandbox
     job = GradingJob(assignment_id, cells, student, limits or info.limits, sandboxed)

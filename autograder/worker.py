@@ -29,7 +29,7 @@ def run_session(assignment_id: str, jobs: Iterator[GradingJob],
         info = assignments.load(assignment_id)
     except assignments.UnknownAssignment as exc:
         first = next(jobs)
-        emit(SubmissionResult.failed(assignment_id, first.student, str(exc)))
+        emit(SubmissionResult.not_graded(assignment_id, first.student, str(exc)))
         return next(jobs, None)
     plugin = GradePlugin(info, jobs, emit)
     # importlib mode: hidden-test modules of different assignments may share file names.

@@ -1,19 +1,29 @@
 """``dlgrade autograde``: every collected submission of an assignment, into the gradebook.
 
 Re-running resumes: a submission already graded at the same timestamp is skipped unless
-``force``. Each result is recorded the moment it arrives (one writer: this process), so a batch
-killed at any point loses nothing already graded, and what was mid-flight is graded next time.
+``force``. Each result is recorded the moment it arrives, so a batch killed at any point loses
+nothing already graded, and what was mid-flight is graded next time. A submission the grader
+itself failed on (``not_graded``) gets no score, no results file and no feedback: the run lists
+it, the CLI exits non-zero, and the next run grades it. One autograde of an assignment runs at a
+time per course (a second one is told who holds it); different assignments run side by side.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import getpass
 import json
+import os
+import socket
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from tqdm import tqdm
 
 from autograder import assignments
 from autograder.batch import Submission, grade_all
+from autograder.errors import DlgradeError
 from autograder.job import Limits
 from autograder.results import SubmissionResult
 
@@ -30,10 +40,39 @@ class Summary:
     errors: dict[str, str] = field(default_factory=dict)
     new_students: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    not_graded: dict[str, str] = field(default_factory=dict)  # the grader failed: no score, graded next run
 
     def to_dict(self) -> dict:
         return {"assignment": self.assignment, "graded": len(self.graded), "skipped": len(self.skipped),
-                "errors": self.errors, "new_students": self.new_students, "scores": self.scores}
+                "errors": self.errors, "not_graded": self.not_graded, "new_students": self.new_students,
+                "scores": self.scores}
+
+
+class AutogradeBusy(DlgradeError):
+    """Another autograde of the same assignment is running on this course."""
+
+
+@contextlib.contextmanager
+def only_run(course: Course, assignment_id: str):
+    """Hold the course's lock for this assignment for the run (released if the process dies)."""
+    path = course.root / f".dlgrade-autograde-{assignment_id}.lock"
+    with path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise AutogradeBusy(f"{assignment_id} is being autograded on this course already ({holder}): "
+                                "wait for it to finish; it records every result as it goes") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} of {getpass.getuser()} on {socket.gethostname()}, "
+                     f"since {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read_timestamp(folder: Path) -> str | None:
@@ -49,7 +88,7 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
     ``scheduler``: a Dask scheduler's address, reached with ``security`` (the course's certificates,
     :func:`autograder.dask_security.scheduler_connection`)."""
     info = assignments.load(assignment_id)
-    with CourseGradebook(course.db_url, course.course_id) as gradebook:
+    with only_run(course, assignment_id), CourseGradebook(course.db_url, course.course_id) as gradebook:
         summary = Summary(assignment_id)
         submitted = course.submitted(assignment_id)
         summary.new_students = gradebook.ensure_students(list(submitted))
@@ -64,6 +103,9 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
         results = grade_all(assignment_id, jobs, workers, limits, sandboxed, scheduler, security)
         for result in tqdm(results, total=len(jobs), disable=not progress or not jobs, unit="submission",
                            desc=f"autograde {assignment_id}"):
+            if not result.graded:
+                summary.not_graded[result.student] = result.error
+                continue
             record(course, gradebook, result, submitted[result.student], info)
             summary.graded.append(result.student)
             summary.scores[result.student] = result.score

@@ -22,12 +22,13 @@ import nbformat
 
 from autograder import assignments
 from autograder.assignments import AssignmentInfo
+from autograder.errors import DlgradeError
 
 HEADER = re.compile(r"^# %% \[(markdown|setup|solution|given|tests)(?: ([A-Za-z0-9_.]+))?\]\s*$")
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
-class TemplateError(Exception):
+class TemplateError(DlgradeError):
     pass
 
 

@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from autograder.errors import DlgradeError
+
 
 def _grade_one(args) -> int:
     from autograder.runner import grade_notebook
@@ -68,7 +70,7 @@ def _autograde(args) -> int:
                             progress=not args.json and sys.stderr.isatty(), security=security)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=1))
-        return 0
+        return 1 if summary.not_graded else 0
     scores = list(summary.scores.values())
     print(f"{args.assignment}: graded {len(summary.graded)}, skipped {len(summary.skipped)} already graded"
           + (" (--force regrades them)" if summary.skipped else ""))
@@ -78,7 +80,13 @@ def _autograde(args) -> int:
     for student in summary.new_students:
         print(f"warning: {student} was not in the gradebook; added")
     for student, error in sorted(summary.errors.items()):
-        print(f"not graded: {student}: {error}")
+        print(f"scored 0: {student}: {error}")
+    for student, reason in sorted(summary.not_graded.items()):
+        print(f"{student}: {reason}; no score recorded, the next run grades it", file=sys.stderr)
+    if summary.not_graded:
+        print(f"{len(summary.not_graded)} submission(s) not graded: the grader failed, not the students; "
+              f"re-run `dlgrade autograde {args.assignment} --course {args.course}`", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -269,22 +277,9 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a clear one-line reason, not a traceback
-        from autograder.assignments import UnknownAssignment
-        from autograder.batch import SchedulerUnavailable
-        from autograder.dask_security import DaskSecurityError
-        from autograder.sandbox.bwrap import SandboxUnavailable
-
-        from .build import TemplateError
-        from .course import CourseError
-        from .imports import ImportProblems
-        from .policy import PolicyError
-
-        if isinstance(exc, (TemplateError, CourseError, FileNotFoundError, SandboxUnavailable, UnknownAssignment,
-                            PolicyError, ImportProblems, DaskSecurityError, SchedulerUnavailable)):
-            print(f"dlgrade: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except (DlgradeError, FileNotFoundError) as exc:  # a clear one-line reason, not a traceback
+        print(f"dlgrade: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

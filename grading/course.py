@@ -19,12 +19,14 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from autograder.errors import DlgradeError
+
 from .build import write_source_notebook
 
 DEFAULT_COURSE_ID = "dl101"
 
 
-class CourseError(Exception):
+class CourseError(DlgradeError):
     pass
 
 

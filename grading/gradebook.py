@@ -1,17 +1,24 @@
 """The only code that reads or writes nbgrader's gradebook.
 
-dlgrade writes *automatic* scores per grade cell; a TA's manual score in the formgrader overrides
-the automatic one (nbgrader's rule), and a regrade never touches manual scores.
+dlgrade writes *automatic* scores per grade cell and nothing else. The score of a cell is
+nbgrader's own ``Grade.score`` (a TA's manual score, else the automatic one, plus any extra credit
+entered in the formgrader), and its review flag follows nbgrader's autograder: a cell with a manual
+score, or without an automatic one, stays flagged for review after a regrade. A result whose grader
+failed (``SubmissionResult.graded`` False) is never written: it is not a 0.
+
+Several writers at once (two TAs' autograde runs, a TA saving in the formgrader) are expected:
+a write that meets a locked database or a row another writer just created is retried.
 """
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
 
 from nbgrader.api import Gradebook, MissingEntry
-from sqlalchemy.exc import OperationalError, SAWarning
+from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
 
 from autograder.results import SubmissionResult
 
@@ -24,10 +31,12 @@ class CellScore:
     auto: float | None
     manual: float | None
     max_score: float
+    score: float  # nbgrader's Grade.score: manual, else auto, plus extra credit
+    extra_credit: float | None = None
+    needs_review: bool = False  # nbgrader's needs_manual_grade
 
-    @property
-    def score(self) -> float:
-        return self.manual if self.manual is not None else (self.auto or 0.0)
+
+WRITE_ATTEMPTS = 8  # ~6 s of backoff in all: a formgrader save or another run's write is shorter
 
 
 @dataclass
@@ -100,18 +109,29 @@ class CourseGradebook:
         return parse_utc(timestamp).replace(tzinfo=None) == scores.timestamp.replace(tzinfo=None)
 
     def record(self, result: SubmissionResult, timestamp: datetime | str | None = None) -> None:
-        """Store one submission's automatic scores, per grade cell, in one go."""
+        """Store one submission's automatic scores, per grade cell, in one go (never a grader failure)."""
+        if not result.graded:
+            raise ValueError(f"{result.student}: a result the grader failed on is not a score ({result.error})")
         cell_scores = result.cell_scores()
-        with self._open() as gb:
-            gb.update_or_create_student(result.student)
-            kwargs = {"timestamp": timestamp} if timestamp is not None else {}
-            submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    got, _ = cell_scores.get(grade.name, (0.0, 0.0))
-                    grade.auto_score = 0.0 if result.error else got
-                    grade.needs_manual_grade = False
-            gb.db.commit()
+        for attempt in range(WRITE_ATTEMPTS):
+            with self._open() as gb:
+                try:
+                    gb.update_or_create_student(result.student)
+                    kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+                    submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
+                    for notebook in submission.notebooks:
+                        for grade in notebook.grades:
+                            got, _ = cell_scores.get(grade.name, (0.0, 0.0))
+                            grade.auto_score = 0.0 if result.error else got
+                            # nbgrader's SaveAutoGrades: a manual score (or no automatic one) keeps it for review
+                            grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
+                    gb.db.commit()
+                    return
+                except (OperationalError, IntegrityError):  # locked, or another writer created the row first
+                    gb.db.rollback()
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise
+            time.sleep(0.05 * 2 ** attempt)
 
     def submission_scores(self, assignment: str, student: str) -> SubmissionScores | None:
         with self._open() as gb:
@@ -131,7 +151,8 @@ class CourseGradebook:
 
     @staticmethod
     def _scores(submission) -> SubmissionScores:
-        cells = [CellScore(g.name, g.auto_score, g.manual_score, g.max_score)
+        cells = [CellScore(g.name, g.auto_score, g.manual_score, g.max_score, float(g.score), g.extra_credit,
+                           bool(g.needs_manual_grade))
                  for nb in submission.notebooks for g in nb.grades]
         return SubmissionScores(submission.student.id, submission.assignment.name,
                                 submission.timestamp, sorted(cells, key=lambda c: c.cell))

@@ -33,10 +33,12 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
+from autograder.errors import DlgradeError
+
 from .policy import Policy
 
 
-class ImportProblems(ValueError):
+class ImportProblems(DlgradeError, ValueError):
     """Every problem found in one import file; ``.problems`` holds one line each."""
 
     def __init__(self, source: str, problems: list[str]):

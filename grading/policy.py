@@ -48,12 +48,14 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from autograder.errors import DlgradeError
+
 DUE_EXAMPLE = "2026-10-09T23:59:00+02:00"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PART_NAMES = ("assignments", "exam")
 
 
-class PolicyError(ValueError):
+class PolicyError(DlgradeError, ValueError):
     """One or more problems in a policy file; ``.problems`` lists them, one per field."""
 
     def __init__(self, problems: list[str], source: str = "policy"):

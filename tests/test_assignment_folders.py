@@ -17,6 +17,7 @@ from autograder.variants import apply_overrides
 from grading.build import build_source_notebook, solution_source
 from grading.cohort import Persona, answer_notebook
 from grading.course import Course
+from grading.gradebook import CourseGradebook
 from submissions import write_notebook
 from toys import write_numpy_toy, write_torch_toy
 
@@ -144,6 +145,55 @@ def test_grade_one_and_autograde_grade_the_toy(root, tmp_path):
     summary = json.loads(out.stdout)
     assert summary["graded"] == 2 and summary["errors"] == {}
     assert summary["scores"] == {"ada": 2.0, "bob": 1.0}  # relu_norm uses the squared norm too
+
+
+def _toy_course(tmp_path, students):
+    course = Course(tmp_path / "course")
+    course.setup()
+    course.generate(TOY)
+    course.release(TOY)
+    info = assignments.load(TOY)
+    for student in students:
+        home = tmp_path / "home" / student
+        answer_notebook(info, course.fetch(TOY, student, home) / info.notebook, Persona(student, "reference"))
+        course.submit(TOY, student, home)
+    course.collect(TOY)
+    return course
+
+
+def _autograde(course, *flags):
+    env = dict(os.environ, PATH=f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}")
+    out = subprocess.run([sys.executable, "-m", "grading.cli", "autograde", TOY, "--course", str(course.root),
+                          "--json", *flags], capture_output=True, text=True, env=env, timeout=300)
+    return out.returncode, json.loads(out.stdout)
+
+
+def test_a_grader_failure_is_never_a_score_and_the_next_run_grades_it(root, tmp_path):
+    course = _toy_course(tmp_path, ["ada"])
+    code, summary = _autograde(course)
+    assert code == 0 and summary["scores"] == {"ada": 2.0}
+    gradebook = CourseGradebook(course.db_url, course.course_id)
+    info = assignments.load(TOY)
+    home = tmp_path / "home" / "cy"  # a late submission, collected after the first run
+    answer_notebook(info, course.fetch(TOY, "cy", home) / info.notebook, Persona("cy", "reference"))
+    course.submit(TOY, "cy", home)
+    course.collect(TOY)
+    broken = root / "autograder" / TOY / "test_broken.py"
+    broken.write_text("def test_x(:\n    pass\n")  # the graders' own fault: they do not collect
+    try:
+        code, summary = _autograde(course, "--force")
+    finally:
+        broken.unlink()
+    assert code == 1
+    assert set(summary["not_graded"]) == {"ada", "cy"} and summary["scores"] == {}
+    assert all(r.startswith("not graded: the hidden tests could not be collected")
+               for r in summary["not_graded"].values())
+    assert gradebook.submission_scores(TOY, "ada").score == 2.0  # the earlier grade is kept, not zeroed
+    cy = gradebook.submission_scores(TOY, "cy")
+    assert cy is None or not cy.graded
+    assert not (course.root / "autograded" / "cy").exists()  # no results file, no feedback
+    code, summary = _autograde(course)
+    assert code == 0 and summary["scores"] == {"cy": 2.0} and summary["skipped"] == 1 and summary["not_graded"] == {}
 
 
 HOSTILE_TORCH = {

@@ -1,4 +1,5 @@
 """`dlgrade autograde` on a collected course: resume after a kill, manual scores, Dask, feedback."""
+import json
 import os
 import signal
 import subprocess
@@ -61,6 +62,89 @@ def test_force_regrades_but_keeps_manual_scores(course):
     scores = CourseGradebook(course.db_url, course.course_id).submission_scores(ASSIGNMENT, student)
     linear = next(c for c in scores.cells if c.cell == "test_linear")
     assert linear.manual == 0.5 and linear.auto == 1.0 and scores.score == 9.5
+
+
+def _formgrader_saves(course, student, cell, manual_score, extra_credit):
+    """What nbgrader's formgrader does when a TA saves a grade (formgrader/apihandlers.py GradeHandler.put)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        grade = gb.find_grade_by_id(gb.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student).id)
+        grade.manual_score, grade.extra_credit = manual_score, extra_credit
+        grade.needs_manual_grade = grade.manual_score is None and grade.auto_score is None
+        gb.db.commit()
+
+
+def test_nbgraders_score_rule_manual_else_auto_plus_extra_credit_and_its_review_flag(course, tmp_path):
+    from grading.export import read_grades_csv, write_csv
+    from grading.grades import course_grade_table
+
+    first = autograde(course, ASSIGNMENT, workers=2, progress=False)
+    perfect, other = [s for s, score in sorted(first.scores.items()) if score == 10][:2]
+    _formgrader_saves(course, perfect, "test_linear", 0.5, 0.25)   # manual 0.5 of 1, plus extra credit
+    _formgrader_saves(course, other, "test_mlp", None, 1.0)        # extra credit on the automatic score
+    for run in ("after the TA's save", "after a forced regrade"):
+        if run == "after a forced regrade":
+            autograde(course, ASSIGNMENT, workers=2, force=True, progress=False)
+        gradebook = CourseGradebook(course.db_url, course.course_id)
+        linear = next(c for c in gradebook.submission_scores(ASSIGNMENT, perfect).cells if c.cell == "test_linear")
+        assert (linear.manual, linear.auto, linear.extra_credit, linear.score) == (0.5, 1.0, 0.25, 0.75), run
+        # the formgrader clears the flag on save; nbgrader's autograder sets it again over a manual score
+        assert linear.needs_review == (run == "after a forced regrade"), run
+        assert gradebook.submission_scores(ASSIGNMENT, other).score == 11.0, run
+        sheet = read_grades_csv(write_csv(course_grade_table(course), tmp_path / "grades.csv")).set_index("student")
+        assert sheet.loc[perfect, "a1_mlp_raw"] == pytest.approx(9.75), run
+        assert sheet.loc[other, "a1_mlp_raw"] == pytest.approx(11.0), run
+
+
+TA_SAVES = """
+import sys, time
+from nbgrader.api import Gradebook
+db, course_id, students = sys.argv[1], sys.argv[2], sys.argv[3:]
+saved = 0
+deadline = time.monotonic() + 120
+while saved < 40 and time.monotonic() < deadline:  # a TA saving in the formgrader, again and again
+    student = students[saved % len(students)]
+    try:
+        with Gradebook(db, course_id=course_id) as gb:
+            grade = gb.find_grade("test_dropout", "a1_mlp", "a1_mlp", student)
+            grade.manual_score, grade.needs_manual_grade = 0.125, False
+            gb.db.commit()
+        saved += 1
+    except Exception:  # not graded yet (no submission row): as the formgrader, try later
+        time.sleep(0.05)
+print(saved)
+"""
+
+
+def test_two_tas_at_once_lose_nothing(course):
+    """Two autograde runs of one assignment start together while a TA saves manual grades: one run
+    grades, the other is told who holds the assignment; every score is recorded once, no manual
+    score is overwritten."""
+    from nbgrader.api import Gradebook
+
+    students = sorted(course.submitted(ASSIGNMENT))
+    cmd = [sys.executable, "-m", "grading.cli", "autograde", ASSIGNMENT, "--course", str(course.root),
+           "--jobs", "1", "--json"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    ta = subprocess.Popen([sys.executable, "-c", TA_SAVES, course.db_url, course.course_id, *students[:3]],
+                          stdout=subprocess.PIPE, text=True)
+    outcomes = [run.communicate(timeout=600) for run in runs]
+    codes = sorted(run.returncode for run in runs)
+    assert codes == [0, 2], outcomes
+    busy = next(err for (out, err), run in zip(outcomes, runs) if run.returncode == 2)
+    assert "is being autograded on this course already (pid" in busy
+    done = next(json.loads(out) for (out, err), run in zip(outcomes, runs) if run.returncode == 0)
+    assert done["graded"] == SIZE and done["not_graded"] == {}
+    assert int(ta.communicate(timeout=180)[0]) > 0
+    with Gradebook(course.db_url, course_id=course.course_id) as gb:
+        submissions = gb.assignment_submissions(ASSIGNMENT)
+        assert sorted(s.student.id for s in submissions) == students  # each once
+        for sub in submissions:
+            grades = {g.name: g for nb in sub.notebooks for g in nb.grades}
+            assert all(g.auto_score is not None for g in grades.values()), sub.student.id
+            manual = grades["test_dropout"].manual_score
+            assert manual == (0.125 if sub.student.id in students[:3] else None), sub.student.id
 
 
 def test_dask_cluster_gives_the_same_grades_as_the_local_pool(course):

@@ -296,7 +296,7 @@ def test_scores_from_gradebook_makes_timestamps_aware_and_keeps_manual_overrides
         def assignment_scores(self, assignment):
             if assignment != "a1_mlp":
                 return []
-            cells = [CellScore("c1", 1.0, 2.0, 2.0), CellScore("c2", 3.0, None, 8.0)]
+            cells = [CellScore("c1", 1.0, 2.0, 2.0, score=2.0), CellScore("c2", 3.0, None, 8.0, score=3.0)]
             return [SubmissionScores("s1", "a1_mlp", datetime(2026, 10, 9, 20, 0), copy.deepcopy(cells))]
 
     scores = scores_from_gradebook(FakeGradebook(), COURSE_B)

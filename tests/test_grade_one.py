@@ -88,4 +88,4 @@ def test_notebook_that_defeats_the_cell_limit_costs_only_itself(perfect, tmp_pat
         nb.cells.insert(3, nbformat.v4.new_code_cell(
             "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass"))
     data = json.loads(_grade("a1_mlp", _variant(perfect, tmp_path, hang), "--json", "--timeout", "8").stdout)
-    assert data["score"] == 0 and "never finished" in data["error"]
+    assert data["score"] == 0 and "did not finish loading" in data["error"]  # its fault, within its budget

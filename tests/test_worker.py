@@ -17,7 +17,7 @@ def test_an_assignment_whose_tests_do_not_collect_answers_only_its_own_jobs(tmp_
     results = []
     worker.serve(iter(jobs), results.append)
     assert [(r.assignment, r.student) for r in results] == [("broken", "s1"), ("a1_mlp", "s2")]
-    assert results[0].error == "the hidden tests could not be collected"
+    assert results[0].error == "not graded: the hidden tests could not be collected" and not results[0].graded
     assert results[1].error is None and results[1].score == results[1].max_score == 10
 
 

@@ -16,13 +16,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DlgradeError
+
 HERE = Path(__file__).resolve().parent
 INSTALL_HINT = ("bubblewrap (bwrap) is not installed: install it with `sudo apt-get install bubblewrap`, "
                 "or pass --unsandboxed-i-trust-every-submission to grade without a sandbox")
 MASKED_PACKAGES = ("reference", "autograder", "grading", "assignments")
 
 
-class SandboxUnavailable(Exception):
+class SandboxUnavailable(DlgradeError):
     pass
 
 
