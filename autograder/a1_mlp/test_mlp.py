@@ -294,7 +294,8 @@ def test_mlp_predict_returns_argmax_labels(student):
     params, x, expected = _predict_case()
     labels = checks.as_numeric_array("MLP.predict(x)", _model(student, params, "relu").predict(x))
     checks.check_true(labels.shape == (20,), f"`MLP.predict(x)` should return 20 labels, shape (20,), but has "
-                                             f"shape {labels.shape}")
+                                             f"shape {labels.shape}" + (": that is an argmax over axis 0 (the batch); "
+                                             "take it over the classes, axis=1" if labels.shape == (3,) else ""))
     wrong = int(np.sum(labels != expected))
     checks.check_true(wrong == 0, f"`MLP.predict(x)` disagrees with the argmax of the logits on {wrong} of 20 "
                                   "samples: predict returns argmax over the classes (axis 1)")
@@ -432,10 +433,13 @@ def _torch_train(params0, X, y, activation, lr, counts, optimizer="Adam", step_s
     Adam in Kingma & Ba's step-size form, also right (test_optimizers accepts it), which is torch's
     Adam with ε̂ₜ = ε/√(1 − β₂ᵗ) in place of ε at step t."""
     ts = [checks.torch64(p, grad=True) for p in params0]
-    opt = getattr(torch.optim, optimizer)(ts, lr=lr)
+    fresh = optimizer == "AdamEachStep"  # the slip of a new Adam every epoch: t and the moments restart
+    opt = getattr(torch.optim, "Adam" if fresh else optimizer)(ts, lr=lr)
     xt, yt = checks.torch64(X), torch.tensor(np.array(y), dtype=torch.long)
     out = {0: [np.array(p, dtype=float) for p in params0]}
     for t in range(1, max(counts) + 1):
+        if fresh:
+            opt = torch.optim.Adam(ts, lr=lr)
         opt.zero_grad()
         F.cross_entropy(_torch_forward(ts, xt, activation), yt).backward()
         if step_size_form:
@@ -588,6 +592,8 @@ def test_train_mlp_replays_in_torch(student):
         ({"activation": "relu"}, f"the activation argument is ignored: the model trained with relu, not {activation}; "
                                  "pass activation on to MLP (whose own default is relu), and MLP must use it"),
         ({"optimizer": "SGD"}, f"plain SGD(lr) trained the model: train_mlp trains with Adam(lr={lr})"),
+        ({"optimizer": "AdamEachStep"}, "a new Adam is created every epoch, so its moments and step count t "
+                                        "restart each step: create Adam(lr) once, before the loop"),
         ({"rng": DEFAULTS["rng"]}, f"the rng argument is ignored: the model was built with rng={DEFAULTS['rng']}, "
                                    f"not rng={rng}; build MLP([D, *hidden, C], activation, rng)"),
     ], probes=[({"epochs": epochs + 1}, f"the epochs argument is ignored: {call} and the same call with "

@@ -759,7 +759,7 @@ def backward(self, grad_out):
     "mlp_predict_argmax_over_batch": Variant({"MLP.predict": '''
 def predict(self, x):
     return np.argmax(self.forward(x), axis=0)
-'''}, mistake="labels"),
+'''}, mistake="axis=1"),
     "mlp_activation_ignored": Variant({"MLP.__init__": '''
 def __init__(self, sizes, activation="relu", rng=None):
     self.f, self.f_grad = relu, relu_grad
@@ -899,6 +899,15 @@ def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
         model.set_parameters(opt.step(model.parameters(), model.gradients()))
     return model
 '''}, mistake="activation argument is ignored"),
+    "train_mlp_new_adam_each_epoch": Variant({"train_mlp": '''
+def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
+    model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
+    for _ in range(epochs):
+        opt = Adam(lr)
+        model.backward(softmax_cross_entropy_grad(model.forward(X), y))
+        model.set_parameters(opt.step(model.parameters(), model.gradients()))
+    return model
+'''}, mistake="created every epoch"),
     "train_mlp_sgd_instead_of_adam": Variant({"train_mlp": '''
 def train_mlp(X, y, hidden=(16,), activation="tanh", epochs=300, lr=0.1, rng=0):
     model = MLP([X.shape[1], *hidden, int(y.max()) + 1], activation, rng)
