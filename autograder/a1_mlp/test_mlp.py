@@ -136,8 +136,32 @@ def _parameter_gradients_case():
     for activation in ("tanh", "relu"):
         _, _, expected = _torch_mlp(params, x, activation, g)
         _, _, wrong = _mixed_mlp(params, x, g, activation, activation, at_output=True)
-        per_activation[activation] = (rng.normal(size=(6, 5)), expected, wrong)
+        earlier = rng.normal(size=(6, 5))
+        per_activation[activation] = (earlier, expected, wrong, _stale_z_gradients(params, earlier, x, g, activation))
     return params, x, g, per_activation
+
+
+def _stale_z_gradients(params, earlier, x, g, activation):
+    """dL/dθ of the slip that keeps the first forward's pre-activations z: the layers' own inputs are
+    the latest batch's, f'(z) the earlier batch's."""
+    def walk(batch):
+        hs, zs, h = [batch], [], batch
+        for k in range(0, len(params), 2):
+            z = h @ params[k].T + params[k + 1]
+            zs.append(z)
+            h = _f(activation, z)
+            hs.append(h)
+        return hs, zs
+
+    hs, _ = walk(x)
+    _, stale = walk(earlier)
+    grads = [None] * len(params)
+    for layer in range(len(params) // 2 - 1, -1, -1):
+        grads[2 * layer], grads[2 * layer + 1] = g.T @ hs[layer], g.sum(0)
+        g = g @ params[2 * layer]
+        if layer > 0:
+            g = g * _df(activation, stale[layer - 1])
+    return grads
 
 
 @checks.cached
@@ -259,16 +283,18 @@ def test_mlp_forward_matches_torch(student):
 def test_mlp_backward_parameter_gradients_through_two_hidden_layers(student):
     params, x, g, per_activation = _parameter_gradients_case()
     for activation in ("tanh", "relu"):
-        earlier, expected, wrong = per_activation[activation]
+        earlier, expected, wrong, stale = per_activation[activation]
         model = _model(student, params, activation)
         model.forward(earlier)  # an earlier batch: backward must use the latest forward's z
         model.forward(x)
         model.backward(g)
         grads = checks.check_list("MLP.gradients()", model.gradients(), 6)
-        for i, (actual, e, w) in enumerate(zip(grads, expected, wrong)):
+        for i, (actual, e, w, s) in enumerate(zip(grads, expected, wrong, stale)):
             name = f"{'d' + ('W' if i % 2 == 0 else 'b')}{i // 2 + 1}"
             mistakes = [(w, "the activation's derivative must be evaluated at the pre-activation z (f'(z)), "
-                            "not at the output h = f(z)")]
+                            "not at the output h = f(z)"),
+                        (s, "backward used the pre-activations z of an earlier forward: each forward must "
+                            "replace what it caches (start it with self.z = [])")]
             if e.ndim == 2:
                 mistakes.append((e.T, f"{name} is transposed: it must have W's layout (out, in)"))
             checks.check_array(f"gradients()[{i}] ({name})", actual, e,

@@ -123,7 +123,7 @@ def gelu_grad(x):
     "softplus_grad_is_tanh": Variant({"softplus_grad": '''
 def softplus_grad(x):
     return np.tanh(x)
-'''}),
+'''}, mistake="not tanh(x)"),
     "softplus_unstable": Variant({"softplus": '''
 def softplus(x):
     return np.log(1 + np.exp(x))
@@ -630,7 +630,7 @@ def backward(self, grad_out):
     g = grad_out * self.gamma
     return self.inv_std * (g - g.mean(axis=-1, keepdims=True)
                            - self.x_hat * (g * self.x_hat).mean(axis=-1, keepdims=True))
-'''}),
+'''}, mistake="every axis but the last"),
     # ------------------------------------------------------------------ dropout
     "dropout_not_inverted": Variant({"Dropout": '''
 class Dropout:
@@ -782,7 +782,7 @@ def backward(self, grad_out):
         g = layer.backward(g * self.f_grad(self.z[k]))
         k -= 1
     return g
-'''}),
+'''}, mistake="an earlier forward"),
     "mlp_leaky_relu_with_relu_grad": Variant({"MLP.__init__": '''
 def __init__(self, sizes, activation="relu", rng=None):
     acts = {"identity": (identity, identity_grad), "sigmoid": (sigmoid, sigmoid_grad),
