@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -33,14 +34,15 @@ from .policy import Assignment, BonusScheme, Policy, Slot
 
 NAN = float("nan")
 STATUSES = ("graded", "late", "not submitted", "excused", "past cap")
-SLOT_COLUMNS = ("assignment", "raw", "late_hours", "penalty", "score", "status")
+SLOT_COLUMNS = ("assignment", "raw", "late_hours", "penalty", "score", "status", "note")
 
 
 @dataclass(frozen=True)
 class SubmissionScore:
     score: float
     max_score: float
-    timestamp: datetime | None  # aware (UTC); None counts as on time
+    timestamp: datetime | None  # aware (UTC), the trusted arrival; None counts as on time
+    note: str = ""  # for people: the claimed time disagrees with the arrival (grading.collect.Arrival)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SlotResult:
     penalty: float
     score: float
     status: str
+    note: str = ""  # the counted submission's time note, if any
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,7 @@ def _assess(policy: Policy, slot: Slot, assignment: Assignment, sub: SubmissionS
     deadline = due + timedelta(minutes=late.grace_minutes)
     seconds = (sub.timestamp - deadline).total_seconds() if sub.timestamp is not None else 0.0
     if seconds <= 0:
-        return SlotResult(slot.id, assignment.id, raw, 0.0, 0.0, raw, "graded")
+        return SlotResult(slot.id, assignment.id, raw, 0.0, 0.0, raw, "graded", sub.note)
     units = math.ceil(seconds / (3600 * late.unit_hours))
     penalty, status = units * late.penalty, "late"
     if late.cap is not None and penalty > late.cap:
@@ -210,7 +213,8 @@ def _assess(policy: Policy, slot: Slot, assignment: Assignment, sub: SubmissionS
         else:
             penalty = late.cap
     taken = _clean(min(penalty, raw))
-    return SlotResult(slot.id, assignment.id, raw, _clean(seconds / 3600), taken, _clean(raw - taken), status)
+    return SlotResult(slot.id, assignment.id, raw, _clean(seconds / 3600), taken, _clean(raw - taken), status,
+                      sub.note)
 
 
 # --- the scheme -----------------------------------------------------------------------------------
@@ -238,13 +242,14 @@ def _bonus(policy: Policy, total: float, maximum: float, exam_points: float) -> 
     need = scheme.pass_exam_min
     if exam >= need:
         return out | dict(passed=True, reason="")
-    short = f"exam {_fmt(exam)} < {_fmt(need)}"
+    shown_exam = _shown_below(exam, need)
+    short = f"exam {shown_exam} < {_exact(need)}"
     if final < need:
         return out | dict(passed=False, reason=short)
+    lifted = f"{shown_exam} + {_shown_adding(bonus, shown_exam, need)} >= {_exact(need)}"
     if scheme.bonus_can_pass:
-        return out | dict(passed=True,
-                          reason=f"{short}; passed with bonus: {_fmt(exam)} + {_fmt(bonus)} >= {_fmt(need)}")
-    return out | dict(passed=False, reason=f"{short}; the bonus ({_fmt(exam)} + {_fmt(bonus)} >= {_fmt(need)}) "
+        return out | dict(passed=True, reason=f"{short}; passed with bonus: {lifted}")
+    return out | dict(passed=False, reason=f"{short}; the bonus ({lifted}) "
                                            "does not count towards passing (bonus_can_pass = false)")
 
 
@@ -260,7 +265,7 @@ def _weighted(policy: Policy, total: float, maximum: float, exam_points: float) 
         if math.isnan(unrounded):
             reasons.append("no exam score" if part.name == "exam" else "all assignments excused")
         elif unrounded < part.min:
-            reasons.append(f"{part.name} part {_fmt(unrounded)} < {_fmt(part.min)}")
+            reasons.append(f"{part.name} part {_shown_below(unrounded, part.min)} < {_exact(part.min)}")
     final = _clean(final)
     return dict(bonus=0.0, assignments_grade=grades.get("assignments", NAN), exam_grade=grades.get("exam", NAN),
                 final_score=final, final_grade=scheme.rounding.apply(final), passed=not reasons,
@@ -272,5 +277,41 @@ def _clean(value: float) -> float:
     return value if math.isnan(value) else round(value, 9) + 0.0
 
 
-def _fmt(value: float) -> str:
-    return f"{round(value, 2):g}"
+# --- numbers in reasons ---------------------------------------------------------------------------
+# A reason must not contradict itself: a value that misses a threshold is shown to 2 decimals, or to
+# as many more as it takes to show it on the right side ("5.4999 < 5.5", never "5.5 < 5.5");
+# thresholds are shown as the policy has them. Values are _clean'ed to 9 decimals, so 9 always do.
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(float(value)))
+
+
+def _text(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _exact(value: float) -> str:
+    """A threshold (or any value) in full: 5.5, 50, 5.555."""
+    return _text(_decimal(value))
+
+
+def _shown(value: float, holds) -> str:
+    """``value`` to 2 decimals (half up), or to the fewest more for which ``holds(shown)``."""
+    for places in range(2, 10):
+        shown = _decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if holds(shown):
+            return _text(shown)
+    return _exact(value)
+
+
+def _shown_below(value: float, threshold: float) -> str:
+    """``value`` < ``threshold``, shown visibly below it."""
+    return _shown(value, lambda shown: shown < _decimal(threshold))
+
+
+def _shown_adding(value: float, shown_other: str, threshold: float) -> str:
+    """``value`` where ``shown_other + value >= threshold``, shown so that the sum as written holds too."""
+    return _shown(value, lambda shown: Decimal(shown_other) + shown >= _decimal(threshold))

@@ -1,4 +1,4 @@
-"""CSV imports: roster, teams, extensions and exam scores, each checked against the roster.
+"""CSV imports: roster, teams, extensions, excused work and exam scores, each checked against the roster.
 
 Rules shared by every import:
 
@@ -20,6 +20,9 @@ Files:
 * extensions: ``student, assignment`` plus ``hours`` (extra hours) or ``due`` (new due, with time
   zone). ``assignment`` is an assignment id or a choice slot (then it extends every option).
   Returns ``{(student, assignment_id): new_due}``.
+* excused: ``student, slot``, optional ``reason`` (for the record). ``slot`` is a slot id or an
+  assignment id, which stands for its slot (a choice slot's option excuses the whole slot). Returns
+  ``{(student, slot_id): reason}``, which `compute_grades` takes as ``excused``.
 * exam scores: ``student`` plus ``total``, or question columns ``q1 .. qN`` that are summed (a
   blank question is 0; a row with all questions blank, or a blank total, is an absent student).
   Totals must lie in 0..exam.max_points. Returns ``{student: points}``.
@@ -174,6 +177,33 @@ def read_extensions(path: str | Path, roster: list[Student], policy: Policy) -> 
     return _done(path, problems, result)
 
 
+def read_excused(path: str | Path, roster: list[Student], policy: Policy) -> dict[tuple[str, str], str]:
+    rows, problems = _read(path, required=("student", "slot"))
+    known = {s.id for s in roster}
+    slot_of = {s.id: s.id for s in policy.slots}
+    for slot in policy.slots:
+        for aid in slot.options:
+            slot_of.setdefault(aid, slot.id)
+    result, seen = {}, {}
+    for line, row in rows:
+        sid, target = row["student"], row["slot"]
+        ok = _known(sid, known, line, problems)
+        if target not in slot_of:
+            what = f"unknown slot {target!r}" if target else "slot is empty"
+            problems.append(f"line {line}: {what}; use one of the slots {', '.join(s.id for s in policy.slots)} "
+                            "(or an assignment id of one)")
+            continue
+        slot = slot_of[target]
+        if (sid, slot) in seen:
+            problems.append(f"line {line}: duplicate: {sid!r} is excused from slot {slot!r} already "
+                            f"(line {seen[sid, slot]})")
+            continue
+        seen[sid, slot] = line
+        if ok:
+            result[sid, slot] = row.get("reason", "")
+    return _done(path, problems, result)
+
+
 def read_exam_scores(path: str | Path, roster: list[Student], policy: Policy) -> dict[str, float]:
     rows, problems = _read(path, required=("student",))
     header = rows.header
@@ -258,7 +288,8 @@ def _known(sid: str, known: set[str], line: int, problems: list[str]) -> bool:
         problems.append(f"line {line}: student is empty")
         return False
     if sid not in known:
-        problems.append(f"line {line}: unknown student {sid!r} (not in the roster)")
+        problems.append(f"line {line}: unknown student {sid!r} (not in the roster); "
+                        "correct the id, or add the student to the roster first")
         return False
     return True
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from grading.imports import (ImportProblems, Membership, Student, read_exam_scores, read_extensions,
+from grading.compute import SubmissionScore, compute_grades
+from grading.imports import (ImportProblems, Membership, Student, read_excused, read_exam_scores, read_extensions,
                              read_roster, read_teams)
 from grading.policy import load_policy
 
@@ -74,7 +75,7 @@ def test_exam_problems_line_by_line_and_nothing_returned(tmp_path):
                            "s3,abc\n")   # line 6 not a number
     err = pytest.raises(ImportProblems, read_exam_scores, path, ROSTER, COURSE_B).value
     assert err.problems == [
-        "line 3: unknown student 'zz9' (not in the roster)",
+        "line 3: unknown student 'zz9' (not in the roster); correct the id, or add the student to the roster first",
         "line 4: duplicate student 's1' (first on line 2)",
         "line 5: total 45 is out of range 0-40 (exam.max_points in the policy)",
         "line 6: total 'abc' is not a number of points (0 or more)",
@@ -125,7 +126,7 @@ def test_team_problems_line_by_line(tmp_path):
                            "T3,s2,\nT3,s3,\nT3,s4,\nT4,s4,\n")
     found = problems_of(read_teams, path, ROSTER + [Student("s5", "I", "J")], COURSE_B)
     assert found == [
-        "line 3: unknown student 'zz' (not in the roster)",
+        "line 3: unknown student 'zz' (not in the roster); correct the id, or add the student to the roster first",
         "line 4: duplicate: 's1' is in team 'T1' already (line 2)",
         "line 5: left 'soon' is not a date; write e.g. 2026-11-20",
         "line 6: 's1' is a current member of team 'T1' (line 2) too; give the old membership a 'left' date",
@@ -168,7 +169,7 @@ def test_extension_problems_line_by_line(tmp_path):
                            "s4,a2_autograd,,2026-11-01T12:00:00+01:00\n")  # 9 before the due
     found = problems_of(read_extensions, path, ROSTER, COURSE_B)
     assert found == [
-        "line 3: unknown student 'zz' (not in the roster)",
+        "line 3: unknown student 'zz' (not in the roster); correct the id, or add the student to the roster first",
         "line 4: duplicate extension for 's1' on 'a1_mlp' (line 2)",
         "line 5: unknown assignment 'a9'; use one of a1_mlp, a2_autograd, a3_cnn, a3_rnn, a4_vae_gan, "
         "a4_graph, a4_rl, a3, a4",
@@ -177,3 +178,74 @@ def test_extension_problems_line_by_line(tmp_path):
         "line 8: hours '-3' is not a positive number of hours",
         "line 9: due 2026-11-01T12:00:00+01:00 is not after a2_autograd's due 2026-11-28T23:59:00+01:00",
     ]
+
+
+# --- excused work ---------------------------------------------------------------------------------
+
+def test_excused_by_slot_or_by_assignment_with_a_bom_semicolons_and_blank_lines(tmp_path):
+    path = write(tmp_path, "Student;Slot;Reason;Note\n"
+                           "s1;a2_autograd;medical;\n"
+                           "\n"
+                           "s2;a3_rnn;;x\n"    # an option of choice slot a3 stands for the slot
+                           "s2;a4;\"family; see mail\";\n", encoding="utf-8-sig")
+    excused = read_excused(path, ROSTER, COURSE_B)
+    assert excused == {("s1", "a2_autograd"): "medical", ("s2", "a3"): "", ("s2", "a4"): "family; see mail"}
+    table = compute_grades(COURSE_B, {("a2_autograd", "s1"): SubmissionScore(9, 10, None)}, ROSTER, excused=excused)
+    s1 = table.row("s1")
+    # excused although submitted: 0, "excused", and the slot leaves the maximum (40 - 10)
+    assert (s1.slot("a2_autograd").score, s1.slot("a2_autograd").status, s1.assignments_max) == (0, "excused", 30)
+    assert [r.status for r in table.row("s2").slots] == ["not submitted", "not submitted", "excused", "excused"]
+
+
+def test_excused_problems_line_by_line(tmp_path):
+    path = write(tmp_path, "student,slot,reason\n"
+                           "s1,a1_mlp,ill\n"       # 2 fine
+                           "zz,a1_mlp,\n"          # 3 unknown student
+                           "s2,a9,\n"              # 4 unknown slot
+                           "s1,a1_mlp,again\n"     # 5 duplicate
+                           "s3,a3_cnn,\n"          # 6 fine: slot a3
+                           "s3,a3,\n"              # 7 the same slot again
+                           "s4,,\n"                # 8 no slot
+                           ",a1_mlp,\n")           # 9 no student
+    err = pytest.raises(ImportProblems, read_excused, path, ROSTER, COURSE_B).value
+    slots = "use one of the slots a1_mlp, a2_autograd, a3, a4 (or an assignment id of one)"
+    assert err.problems == [
+        "line 3: unknown student 'zz' (not in the roster); correct the id, or add the student to the roster first",
+        f"line 4: unknown slot 'a9'; {slots}",
+        "line 5: duplicate: 's1' is excused from slot 'a1_mlp' already (line 2)",
+        "line 7: duplicate: 's3' is excused from slot 'a3' already (line 6)",
+        f"line 8: slot is empty; {slots}",
+        "line 9: student is empty",
+    ]
+    assert "nothing imported" in str(err) and str(path) in str(err)
+
+
+def test_excused_file_without_a_slot_column(tmp_path):
+    path = write(tmp_path, "student,assignment\ns1,a1_mlp\n")
+    assert problems_of(read_excused, path, ROSTER, COURSE_B) == [
+        "line 1: missing column(s) slot; the header has student, assignment"]
+
+
+def test_course_grade_table_reads_excused_csv(tmp_path, monkeypatch):
+    import grading.grades as grades
+    from grading.course import Course
+
+    class Gradebook:  # the gradebook as course_grade_table reads it; no nbgrader database needed
+        def __init__(self, db_url, course_id):
+            pass
+
+        def assignment_scores(self, assignment):
+            return []
+
+    monkeypatch.setattr(grades, "CourseGradebook", Gradebook)
+    (tmp_path / "policy.toml").write_text((COURSES / "course_b.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    write(tmp_path, "id,first_name,last_name\ns1,A,B\ns2,C,D\n", "roster.csv")
+    course = Course(tmp_path)
+    assert [r.slot("a3").status for r in grades.course_grade_table(course).rows] == ["not submitted"] * 2
+    write(tmp_path, "student,slot,reason\ns2,a3_cnn,medical\n", "excused.csv")
+    s1, s2 = grades.course_grade_table(course).rows
+    assert (s1.slot("a3").status, s1.assignments_max) == ("not submitted", 40)
+    assert (s2.slot("a3").status, s2.assignments_max) == ("excused", 30)
+    write(tmp_path, "student,slot\ns3,a3\n", "excused.csv")
+    with pytest.raises(ImportProblems, match="excused.csv.*\n.*line 2: unknown student 's3'"):
+        grades.course_grade_table(course)
