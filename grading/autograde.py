@@ -41,11 +41,13 @@ class Summary:
     new_students: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     not_graded: dict[str, str] = field(default_factory=dict)  # the grader failed: no score, graded next run
+    times: dict[str, str] = field(default_factory=dict)  # claimed and arrival times disagree (collect.Arrival)
+    refused: list[dict] = field(default_factory=list)  # folders refused at collect: named for another student
 
     def to_dict(self) -> dict:
         return {"assignment": self.assignment, "graded": len(self.graded), "skipped": len(self.skipped),
-                "errors": self.errors, "not_graded": self.not_graded, "new_students": self.new_students,
-                "scores": self.scores}
+                "errors": self.errors, "not_graded": self.not_graded, "times": self.times,
+                "refused": self.refused, "new_students": self.new_students, "scores": self.scores}
 
 
 class AutogradeBusy(DlgradeError):
@@ -75,11 +77,6 @@ def only_run(course: Course, assignment_id: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_timestamp(folder: Path) -> str | None:
-    path = folder / "timestamp.txt"
-    return path.read_text(encoding="utf-8").strip() if path.is_file() else None
-
-
 def autograde(course: Course, assignment_id: str, workers: int | None = None, scheduler: str | None = None,
               force: bool = False, limits: Limits | None = None, sandboxed: bool = True,
               progress: bool = True, security=None) -> Summary:
@@ -93,9 +90,14 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
         submitted = course.submitted(assignment_id)
         summary.new_students = gradebook.ensure_students(list(submitted))
 
-        jobs = []
+        summary.refused = course.refused(assignment_id)
+        jobs, times = [], {}
         for student, folder in submitted.items():
-            if not force and gradebook.is_graded(assignment_id, student, read_timestamp(folder)):
+            arrival = course.submission_time(student, assignment_id)
+            times[student] = arrival.trusted or arrival.claimed
+            if arrival.disagreement():
+                summary.times[student] = arrival.disagreement()
+            if not force and gradebook.is_graded(assignment_id, student, times[student]):
                 summary.skipped.append(student)
             else:
                 jobs.append(Submission(student, folder / info.notebook))
@@ -106,7 +108,7 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
             if not result.graded:
                 summary.not_graded[result.student] = result.error
                 continue
-            record(course, gradebook, result, submitted[result.student], info)
+            record(course, gradebook, result, submitted[result.student], info, times[result.student])
             summary.graded.append(result.student)
             summary.scores[result.student] = result.score
             if result.error:
@@ -115,12 +117,13 @@ def autograde(course: Course, assignment_id: str, workers: int | None = None, sc
 
 
 def record(course: Course, gradebook: CourseGradebook, result: SubmissionResult, folder: Path,
-           info: assignments.AssignmentInfo) -> None:
-    """Results file and feedback first, the gradebook last: the gradebook row marks it done."""
-    out = course.root / "autograded" / result.student / result.assignment / "results.json"
+           info: assignments.AssignmentInfo, submitted_at: datetime | None) -> None:
+    """Results file and feedback first, the gradebook last: the gradebook row marks it done.
+    ``submitted_at``: the trusted arrival time (the claimed one only when none was recorded)."""
+    out = course.results_file(result.student, result.assignment)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(result.to_dict(), indent=1), encoding="utf-8")
     tmp.replace(out)
-    write_feedback(course.root, result, info.notebook, info.title, folder)
-    gradebook.record(result, read_timestamp(folder))
+    write_feedback(course.feedback_dir(result.student, result.assignment), result, info.notebook, info.title, folder)
+    gradebook.record(result, submitted_at)

@@ -81,6 +81,11 @@ def _autograde(args) -> int:
         print(f"warning: {student} was not in the gradebook; added")
     for student, error in sorted(summary.errors.items()):
         print(f"scored 0: {student}: {error}")
+    for student, note in sorted(summary.times.items()):
+        print(f"check the time of {student}'s submission: {note}")
+    for entry in summary.refused:
+        print(f"refused at collect: {entry['folder']} is named for {entry['named_for']} but was written by "
+              f"{entry['owner']}'s account (kept in the course's refused/ folder)")
     for student, reason in sorted(summary.not_graded.items()):
         print(f"{student}: {reason}; no score recorded, the next run grades it", file=sys.stderr)
     if summary.not_graded:

@@ -11,6 +11,7 @@ e.g. ``postgresql+psycopg://ROLE:PASSWORD@HOST/DATABASE`` for a course with seve
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -22,6 +23,9 @@ from traitlets.config import Config
 from autograder.errors import DlgradeError
 
 from .build import write_source_notebook
+from .collect import REFUSED, Arrival, read_arrival
+
+COLLECT = "grading.collect.TrustedCollect"  # nbgrader collects through it (see grading/collect.py)
 
 DEFAULT_COURSE_ID = "dl101"
 
@@ -109,6 +113,7 @@ class Course:
         cfg.Exchange.root = str(self.exchange)
         # Demo and test submissions are all written by one Unix user; a hub deployment keeps this on.
         cfg.ExchangeCollect.check_owner = False
+        cfg.ExchangeFactory.collect = COLLECT  # arrival times and identities the students cannot set
         for section, values in extra.items():
             for key, value in values.items():
                 setattr(getattr(cfg, section), key, value)
@@ -123,7 +128,8 @@ class Course:
             f"c.CourseDirectory.root = {str(self.root)!r}\n"
             f"c.CourseDirectory.course_id = {self.course_id!r}\n"
             f"c.CourseDirectory.db_url = {self.db_url!r}\n"
-            f"c.Exchange.root = {str(self.exchange)!r}\n",
+            f"c.Exchange.root = {str(self.exchange)!r}\n"
+            f"c.ExchangeFactory.collect = {COLLECT!r}\n",
             encoding="utf-8",
         )
         return path
@@ -216,11 +222,30 @@ class Course:
                     f"fetch_feedback {assignment_id} for {student_id}")
         return sorted((home / assignment_id / "feedback").rglob("*.html"))
 
-    # -- where things are ----------------------------------------------------------------------
+    # -- where things are (the one owner of the course directory's layout) -----------------------
     def submitted(self, assignment_id: str) -> dict[str, Path]:
         """student id → the collected submission folder."""
         base = self.root / "submitted"
         return {p.parent.name: p for p in sorted(base.glob(f"*/{assignment_id}")) if p.is_dir()}
+
+    def submission_time(self, student: str, assignment_id: str) -> Arrival:
+        """When the collected submission arrived in the exchange (trusted) and when it claims it was made."""
+        return read_arrival(self.root / "submitted" / student / assignment_id)
+
+    def results_file(self, student: str, assignment_id: str) -> Path:
+        return self.root / "autograded" / student / assignment_id / "results.json"
+
+    def results(self, assignment_id: str) -> dict[str, Path]:
+        """student id → results file of every graded submission of the assignment."""
+        return {p.parent.parent.name: p for p in sorted((self.root / "autograded").glob(f"*/{assignment_id}/results.json"))}
+
+    def feedback_dir(self, student: str, assignment_id: str) -> Path:
+        return self.root / "feedback" / student / assignment_id
+
+    def refused(self, assignment_id: str) -> list[dict]:
+        """Submissions refused at collect (named for one student, written by another's account)."""
+        report = self.root / REFUSED / assignment_id / "refused.json"
+        return json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
 
     def inbound(self) -> Path:
         return self.exchange / self.course_id / "inbound"

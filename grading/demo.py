@@ -5,22 +5,23 @@ import csv
 import json
 import random
 import shutil
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pandas as pd
 from tqdm import tqdm
 
 from autograder import assignments
 
 from .autograde import autograde
 from .cohort import answer_notebook, make_cohort
+from .collect import ARRIVAL
 from .course import Course, CourseError, check_db_url, shown_url, unreachable
 from .export import per_test_scores, write_canvas, write_csv, write_xlsx
 from .gradebook import CourseGradebook
 from .grades import course_grade_table
 from .policy import load_policy
 from .report import write_report
-from .sheet import grade_table
 
 # Course A (exam + home assignments scaled to a bonus) reads well with some assignments graded;
 # course B's weighted scheme would fail everybody until all four assignments are in.
@@ -43,20 +44,19 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
     say = (lambda *_: None) if quiet else print
     course = build_demo_course(course_dir, size, quiet, db_url)
     course_dir = course.root
-    results_dir = course_dir / "autograded"
     gradebook = CourseGradebook(course.db_url, course.course_id)
-    tables = {}
     for aid in demo_assignments():
         submitted = course.submitted(aid)
         say(f"[4/5] autograding {len(submitted)} submissions of {aid} in the sandbox")
         limits = assignments.load(aid).limits.with_overrides(budget=timeout)
         autograde(course, aid, workers, scheduler, limits=limits, progress=not quiet)
-        tables[aid] = grade_table(gradebook, aid, results_dir, due=_POLICY.assignment(aid).due)
-        tables[aid].to_csv(course_dir / f"autograde_{aid}.csv", index=False)
 
     say(f"[5/5] grade sheets and report under {POLICY.name}'s policy (copied to policy.toml)")
     table = course_grade_table(course)
     frame = table.to_frame()
+    tables = {aid: assignment_sheet(course, gradebook, table, aid) for aid in demo_assignments()}
+    for aid, sheet in tables.items():
+        sheet.to_csv(course_dir / f"autograde_{aid}.csv", index=False)
     write_csv(table, course_dir / "grades.csv", per_test_scores(course_dir, table.policy.assignments))
     write_xlsx(table, course_dir / "grades.xlsx")
     write_canvas(table, course_dir / "canvas.csv")
@@ -102,10 +102,11 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
             folder = course.fetch(aid, persona.student, home)
             answer_notebook(info, folder / info.notebook, persona)
             course.submit(aid, persona.student, home)
-        _backdate_submissions(course, aid, due, {p.student: p.late_hours for p in cohort})
+        times = _term_times(course, aid, due, {p.student: p.late_hours for p in cohort})
 
         say(f"[3/5] collecting submissions of {aid} (nbgrader collect)")
         course.collect(aid)
+        _replay_arrivals(course, aid, times)
     shutil.copy(POLICY, course_dir / "policy.toml")
     students = sorted({p.student for cohort in cohorts.values() for p in cohort})
     write_roster_and_exam(course_dir, students)
@@ -153,12 +154,46 @@ def write_roster_and_exam(course_dir: Path, students: list[str], seed: int = 11)
             out.writerow([student, rng.randint(25, 100)])
 
 
-def _backdate_submissions(course: Course, assignment: str, due, late_hours: dict[str, float]) -> None:
-    """Give each inbound submission a believable time: spread before the deadline, or late."""
+def _term_times(course: Course, assignment: str, due, late_hours: dict[str, float]) -> dict[str, datetime]:
+    """The demo replays a term that is over: each submission gets a believable time, spread before the
+    deadline or late, in its timestamp.txt (what the student's server claims)."""
+    times = {}
     for i, folder in enumerate(sorted(course.inbound().iterdir())):
         student, aid = folder.name.split("+")[:2]
         if aid != assignment:
             continue
         late = late_hours.get(student, 0.0)
-        when = due + timedelta(hours=late) if late else due - timedelta(hours=2 + (i * 7) % 70)
-        (folder / "timestamp.txt").write_text(when.strftime(TIMESTAMP_FORMAT), encoding="utf-8")
+        times[student] = due + timedelta(hours=late) if late else due - timedelta(hours=2 + (i * 7) % 70)
+        (folder / "timestamp.txt").write_text(times[student].strftime(TIMESTAMP_FORMAT), encoding="utf-8")
+    return times
+
+
+def _replay_arrivals(course: Course, assignment: str, times: dict[str, datetime]) -> None:
+    """...and arrived in the exchange at that time: the collector's record, replayed (a real course
+    never does this: grading.collect records the arrival itself)."""
+    for student, folder in course.submitted(assignment).items():
+        record = json.loads((folder / ARRIVAL).read_text(encoding="utf-8"))
+        record["arrived"] = times[student].astimezone(timezone.utc).isoformat()
+        (folder / ARRIVAL).write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def assignment_sheet(course: Course, gradebook: CourseGradebook, table, assignment: str) -> pd.DataFrame:
+    """One assignment for the TA who graded it: gradebook score and per-cell scores (manual ones win),
+    lateness as the grade table computes it, and the grader's one-line note."""
+    late = {r.student.id: s.late_hours for r in table.rows for s in r.slots if s.assignment == assignment}
+    results = course.results(assignment)
+    rows = []
+    for sub in sorted(gradebook.assignment_scores(assignment), key=lambda s: s.student):
+        row = {"student": sub.student, "score": round(sub.score, 3), "max_score": sub.max_score,
+               "late_hours": late.get(sub.student), "note": _grader_note(results.get(sub.student))}
+        row |= {cell.cell: round(cell.score, 3) for cell in sub.cells}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _grader_note(results_file: Path | None) -> str:
+    """The grader's one-line reason (its error, or its first warning)."""
+    if results_file is None:
+        return ""
+    data = json.loads(results_file.read_text(encoding="utf-8"))
+    return f"error: {data['error']}" if data.get("error") else ((data.get("warnings") or [""])[0])

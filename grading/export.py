@@ -60,7 +60,7 @@ from .imports import Student
 from .policy import Assignment
 
 STRING_COLUMNS = ("student", "first_name", "last_name", "email", "lms_id", "section", "reason")
-STRING_SUFFIXES = ("_assignment", "_status")
+STRING_SUFFIXES = ("_assignment", "_status", "_note")
 FLOAT_FORMAT = "%.10g"
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_LABEL = "    Points Possible"

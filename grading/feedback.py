@@ -40,9 +40,9 @@ def render(result: SubmissionResult, title: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_feedback(course_root: Path, result: SubmissionResult, notebook: str, title: str,
-                   submitted: Path) -> Path:
-    folder = Path(course_root) / "feedback" / result.student / result.assignment
+def write_feedback(folder: Path, result: SubmissionResult, notebook: str, title: str, submitted: Path) -> Path:
+    """The student's feedback page in ``folder`` (``Course.feedback_dir``), with the files nbgrader's
+    release_feedback matches it by."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("timestamp.txt", "submission_secret.txt"):
         if (submitted / name).is_file():

@@ -15,7 +15,7 @@ import contextlib
 import time
 import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import IntegrityError, OperationalError, SAWarning
@@ -34,6 +34,11 @@ class CellScore:
     score: float  # nbgrader's Grade.score: manual, else auto, plus extra credit
     extra_credit: float | None = None
     needs_review: bool = False  # nbgrader's needs_manual_grade
+
+
+def _naive_utc(stamp: datetime) -> datetime:
+    """nbgrader keeps naive UTC times."""
+    return stamp.astimezone(timezone.utc).replace(tzinfo=None) if stamp.tzinfo else stamp
 
 
 WRITE_ATTEMPTS = 8  # ~6 s of backoff in all: a formgrader save or another run's write is shorter
@@ -97,18 +102,16 @@ class CourseGradebook:
                 gb.update_or_create_student(student)
         return new
 
-    def is_graded(self, assignment: str, student: str, timestamp: str | None) -> bool:
-        """Graded already, and at this submission's timestamp (a newer submission is regraded)."""
+    def is_graded(self, assignment: str, student: str, timestamp: datetime | None) -> bool:
+        """Graded already, and at this submission's time (a newer submission is regraded)."""
         scores = self.submission_scores(assignment, student)
         if scores is None or not all(c.auto is not None for c in scores.cells):
             return False
         if timestamp is None or scores.timestamp is None:
             return True
-        from nbgrader.utils import parse_utc
+        return _naive_utc(timestamp) == _naive_utc(scores.timestamp)
 
-        return parse_utc(timestamp).replace(tzinfo=None) == scores.timestamp.replace(tzinfo=None)
-
-    def record(self, result: SubmissionResult, timestamp: datetime | str | None = None) -> None:
+    def record(self, result: SubmissionResult, timestamp: datetime | None = None) -> None:
         """Store one submission's automatic scores, per grade cell, in one go (never a grader failure)."""
         if not result.graded:
             raise ValueError(f"{result.student}: a result the grader failed on is not a score ({result.error})")
@@ -117,7 +120,7 @@ class CourseGradebook:
             with self._open() as gb:
                 try:
                     gb.update_or_create_student(result.student)
-                    kwargs = {"timestamp": timestamp} if timestamp is not None else {}
+                    kwargs = {"timestamp": _naive_utc(timestamp)} if timestamp is not None else {}
                     submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
                     for notebook in submission.notebooks:
                         for grade in notebook.grades:

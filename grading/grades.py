@@ -1,16 +1,18 @@
 """A course's grade table from its files: policy.toml, roster.csv, and, when present, teams.csv,
-extensions.csv and exam.csv, with the scores read from the gradebook at computation time."""
+extensions.csv, excused.csv and exam.csv, with the scores read from the gradebook at computation time."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .compute import GradeTable, compute_grades, scores_from_gradebook
 from .course import Course, CourseError
 from .gradebook import CourseGradebook
-from .imports import read_exam_scores, read_extensions, read_roster, read_teams
+from .imports import read_excused, read_exam_scores, read_extensions, read_roster, read_teams
 from .policy import Policy, load_policy
 
 POLICY, ROSTER, TEAMS, EXTENSIONS, EXAM = "policy.toml", "roster.csv", "teams.csv", "extensions.csv", "exam.csv"
+EXCUSED = "excused.csv"
 
 
 def course_policy(course: Course, policy_file: str | Path | None = None) -> Policy:
@@ -19,6 +21,15 @@ def course_policy(course: Course, policy_file: str | Path | None = None) -> Poli
         raise CourseError(f"no course policy at {path}: copy one of courses/*.toml there and edit it, "
                           "or pass --policy FILE")
     return load_policy(path)
+
+
+def _with_time_notes(course: Course, scores: dict) -> dict:
+    """Each collected submission's note when its claimed time disagrees with its arrival."""
+    collected = {}
+    for aid in {aid for aid, _ in scores}:
+        collected |= {(aid, student): True for student in course.submitted(aid)}
+    return {key: replace(sub, note=course.submission_time(key[1], key[0]).disagreement()) if key in collected else sub
+            for key, sub in scores.items()}
 
 
 def course_grade_table(course: Course, policy_file: str | Path | None = None) -> GradeTable:
@@ -31,6 +42,7 @@ def course_grade_table(course: Course, policy_file: str | Path | None = None) ->
     optional = lambda name: (course.root / name) if (course.root / name).is_file() else None
     teams = read_teams(optional(TEAMS), roster, policy) if optional(TEAMS) else None
     extensions = read_extensions(optional(EXTENSIONS), roster, policy) if optional(EXTENSIONS) else None
+    excused = read_excused(optional(EXCUSED), roster, policy) if optional(EXCUSED) else None
     exams = read_exam_scores(optional(EXAM), roster, policy) if optional(EXAM) else None
-    scores = scores_from_gradebook(CourseGradebook(course.db_url, course.course_id), policy)
-    return compute_grades(policy, scores, roster, exams, extensions, teams)
+    scores = _with_time_notes(course, scores_from_gradebook(CourseGradebook(course.db_url, course.course_id), policy))
+    return compute_grades(policy, scores, roster, exams, extensions, teams, excused)

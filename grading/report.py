@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .compute import GradeTable, SlotResult
+from .collect import read_arrival
 from .export import load_results, student_name
 from .policy import Slot
 
@@ -58,22 +59,26 @@ def parse_timestamp(text: str) -> datetime | None:
 
 
 def load_timestamps(course_root: str | Path, assignments) -> dict[str, dict[str, datetime]]:
-    """``{assignment: {student: submission time}}`` from ``<course>/submitted/*/<a>/timestamp.txt``."""
+    """``{assignment: {student: submission time}}``: when each collected submission arrived in the
+    exchange (``grading.collect``), or its claimed ``timestamp.txt`` where no arrival was recorded."""
     root = Path(course_root) / "submitted"
     found: dict[str, dict[str, datetime]] = {}
     for a in assignments:
         aid = a if isinstance(a, str) else a.id
         found[aid] = {}
-        if not root.is_dir():
-            continue
-        for path in sorted(root.glob(f"*/{aid}/timestamp.txt")):
-            try:
-                stamp = parse_timestamp(path.read_text(encoding="utf-8"))
-            except OSError:
-                stamp = None
-            if stamp is not None:
-                found[aid][path.parent.parent.name] = stamp
+        for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else ():
+            arrival = read_arrival(folder)
+            if arrival.trusted or arrival.claimed:
+                found[aid][folder.parent.name] = arrival.trusted or arrival.claimed
     return found
+
+
+def _time_notes(table: GradeTable) -> str:
+    rows = [[r.student.id, s.slot, s.status, _num(s.late_hours, 1), s.note]
+            for r in table.rows for s in r.slots if s.note]
+    if not rows:
+        return _note("Every collected submission's claimed time agrees with when it arrived in the exchange.")
+    return _table(["student", "slot", "status", "late (h)", "times"], rows, numeric={3}, bad={4})
 
 
 def failure_rates(results: dict[str, dict[str, dict]]) -> list[dict]:
@@ -466,12 +471,16 @@ def write_report(table: GradeTable, course_root: str | Path | None, out_dir: str
 
     times, notes = plot_submission_times(assignments, timestamps)
     body = (f'<div class="plot">{times}</div>' if times else
-            _note("No submission times found (submitted/<student>/<assignment>/timestamp.txt)."))
+            _note("No submission times found (collected submissions under submitted/<student>/<assignment>)."))
     body += "".join(_note(n) for n in notes if times or "no due date" in n)
     parts.append(_section("submission-times", "Submission times",
                           "Latest submission per student, relative to the due date as written in the policy "
                           "(before grace periods and extensions, which the grade table applies).", body))
 
+    parts.append(_section("submission-checks", "Submission times to check",
+                          "Lateness counts from when a submission arrived in the exchange, which a student "
+                          "cannot set; listed here where the time the submission claims differs by more "
+                          "than 5 minutes.", _time_notes(table)))
     parts.append(_section("not-passed", "Not passed", "Students who did not pass, and why.", _failed_list(table)))
 
     title = policy.title or policy.course_id

@@ -98,6 +98,34 @@ def test_course_b_minimums_apply_to_the_unrounded_part():
     assert (s3.exam_grade, s3.reason) == (6, "assignments part 0 < 5.5")
 
 
+@pytest.mark.parametrize("exam, shown", [
+    (21.9996, "5.4999"),           # 5.4999 to 2 decimals is 5.50: more digits until it is below 5.5
+    (21.98, "5.495"),              # 5.495 rounds half up to 5.50
+    (21.999999996, "5.499999999"),  # the last digit the grade table keeps
+    (21.96, "5.49"),
+    (21.8, "5.45"),
+])
+def test_a_part_just_below_its_minimum_is_shown_below_it(exam, shown):
+    row = compute_grades(COURSE_B, {}, ROSTER, exams={"s1": exam}).row("s1")
+    assert row.reason == f"assignments part 0 < 5.5; exam part {shown} < 5.5"
+
+
+def test_a_part_rounded_to_tenths_keeps_its_unrounded_value_in_the_reason():
+    data = tomllib.loads((COURSES / "course_b.toml").read_text(encoding="utf-8"))
+    for part in data["scheme"]["parts"]:
+        part["rounding"] = {"mode": "half_up", "step": 0.1}
+    data["scheme"]["parts"][1]["min"] = 5.555  # a threshold with more decimals than values are shown to
+    policy = policy_from_dict(data)
+    scores = {(aid, "s1"): on_time(10) for aid in ("a1_mlp", "a2_autograd", "a3_cnn", "a4_rl")}
+    s1, s2 = compute_grades(policy, scores | {("a1_mlp", "s2"): on_time(1.8)}, ROSTER,
+                            exams={"s1": 21.8, "s2": 22.216}).rows[:2]
+    # s1: exam 21.8 / 4 = 5.45 rounds to 5.5 but misses the 5.555 minimum
+    assert (s1.exam_grade, s1.passed, s1.reason) == (5.5, False, "exam part 5.45 < 5.555")
+    # s2: assignments 1.8 / 4 = 0.45; exam 22.216 / 4 = 5.554: 5.55 is below the minimum, shown in full
+    # (not "5.55 < 5.56")
+    assert s2.reason == "assignments part 0.45 < 5.5; exam part 5.55 < 5.555"
+
+
 def test_the_demo_course_grades_only_a1_and_the_exam_is_missing():
     scores = {("a1_mlp", "s1"): on_time(10), ("a1_mlp", "s2"): SubmissionScore(7, 10, at(27.5))}
     table = compute_grades(COURSE_B, scores, ROSTER)
@@ -138,6 +166,22 @@ def test_a_bonus_that_would_lift_a_failing_exam_follows_the_switch(switch):
                              "(bonus_can_pass = false)")
     # s2: 38 + 9 = 47 < 50 fails either way
     assert (s2.passed, s2.reason) == (False, "exam 38 < 50")
+
+
+@pytest.mark.parametrize("switch", [False, True])
+def test_an_exam_just_below_the_pass_mark_and_a_tiny_bonus_are_shown_so_the_reason_adds_up(switch):
+    # s1: bonus 0.0147 / 30 * 10 = 0.0049; exam 49.9951 + 0.0049 = 50 reaches the pass mark
+    # s2: no bonus; exam 49.996 is not "50 < 50"
+    scores = {("a1_mlp", "s1"): on_time(0.0147)}
+    s1, s2 = compute_grades(course_a_with(switch), scores, ROSTER, exams={"s1": 49.9951, "s2": 49.996}).rows[:2]
+    assert (s1.bonus, s1.final_score, s1.passed) == (0.0049, 50, switch)
+    lifted = "49.995 + 0.005 >= 50"  # 0.0049 to 3 decimals, so that the sum as written reaches 50 too
+    if switch:
+        assert s1.reason == f"exam 49.995 < 50; passed with bonus: {lifted}"
+    else:
+        assert s1.reason == (f"exam 49.995 < 50; the bonus ({lifted}) does not count towards passing "
+                             "(bonus_can_pass = false)")
+    assert (s2.passed, s2.reason) == (False, "exam 49.996 < 50")
 
 
 def test_course_a_excused_slot_leaves_the_bonus_maximum():
@@ -269,7 +313,7 @@ def test_to_frame_has_exactly_the_contract_columns_in_roster_order():
     table = compute_grades(COURSE_B, scores, ROSTER, exams={"s2": 40})
     frame = table.to_frame()
     slots = [f"{s}_{c}" for s in ("a1_mlp", "a2_autograd", "a3", "a4")
-             for c in ("assignment", "raw", "late_hours", "penalty", "score", "status")]
+             for c in ("assignment", "raw", "late_hours", "penalty", "score", "status", "note")]
     assert list(frame.columns) == (["student", "first_name", "last_name", "email", "lms_id", "section"] + slots
                                    + ["assignments_total", "assignments_max", "exam_points", "exam_max", "bonus",
                                       "assignments_grade", "exam_grade", "final_score", "final_grade", "passed",

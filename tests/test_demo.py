@@ -29,7 +29,7 @@ def test_demo_grades_a_small_cohort_into_the_gradebook_sheets_and_report(tmp_pat
     assert "were deleted" in by_kind("deleted_cell").iloc[0]["note"]
 
     late = [sid for sid, p in cohort.items() if p["late_hours"]]
-    assert table.loc[late, "late_hours"].tolist() == [27.5]
+    assert table.loc[late, "late_hours"].tolist() == [27.25]  # 27.5 h after due, less 15 min of grace
     assert (table.drop(index=late)["late_hours"] == 0).all()
 
     # The sheet reads back what the gradebook holds, per grade cell.

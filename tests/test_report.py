@@ -11,7 +11,7 @@ from grading.compute import GradeTable
 from grading.report import failure_rates, load_results, load_timestamps, parse_timestamp, write_report
 
 SECTIONS = ["Summary", "Final grades", "Assignment scores", "Hidden tests most often failed", "Submission times",
-            "Not passed"]
+            "Submission times to check", "Not passed"]
 
 
 def _sections(text: str) -> list[str]:

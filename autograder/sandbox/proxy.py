@@ -41,7 +41,7 @@ from ..student import StudentError, operator_methods
 from . import bwrap, wire
 from .host import PREAMBLES
 
-MAX_RESTARTS = 8
+MAX_RESTARTS = 24  # the budget bounds the time; this stops only a process that dies again and again
 START_TIMEOUT = 120.0  # a cold zygote runs its preamble first (torch: seconds on a loaded machine)
 KILL_TIMEOUT = 2.0  # a zygote slower than this to end its child is killed with its whole sandbox
 MAX_IDLE = 2  # warm zygotes kept per worker process, for that many kinds of assignment
@@ -185,7 +185,8 @@ class Sandbox:
         if self.fatal:
             raise SandboxDied(self.fatal)
         if self.starts > MAX_RESTARTS:
-            raise SandboxDied(f"the submission's process crashed {MAX_RESTARTS} times; no further tests are run")
+            raise SandboxDied(f"the submission's process was stopped or crashed {MAX_RESTARTS} times; "
+                              "no further tests are run")
         self.starts += 1
         self._busy = 0.0
         for _ in range(2):  # a zygote that died since its last child costs a fresh one, not the submission
