@@ -7,9 +7,10 @@ used wherever nbgrader collects (the formgrader's button, ``nbgrader collect``, 
 through ``c.ExchangeFactory.collect`` in the course's ``nbgrader_config.py``:
 
 * **Identity.** With ``check_owner`` on (nbgrader's default; a one-account demo turns it off), a
-  folder whose Unix owner is not the student it is named for is refused: moved out of the exchange
-  into ``<course>/refused/<assignment>/`` (staff only) and listed in ``refused.json`` there. nbgrader
-  itself only logs a warning and collects it.
+  folder whose Unix owner is not the student it is named for is refused: never collected, copied
+  for the record into ``<course>/refused/<assignment>/`` (staff only; the exchange's sticky bit
+  keeps the grader from removing it) and listed in ``refused.json`` there. nbgrader itself only
+  logs a warning and collects it.
 * **Arrival.** Beside each collected submission, ``dlgrade_arrival.json`` records when it arrived:
   the latest inode change time (ctime) in its exchange folder. No unprivileged account can set a
   ctime back (``touch`` sets mtime; any change moves ctime forward), so the arrival is never earlier
@@ -96,39 +97,50 @@ def _owner(path: str) -> str:
 
 
 class TrustedCollect(ExchangeCollect):
-    def init_src(self):
-        self.refused = self._refuse_forged()
-        super().init_src()
+    def _path_to_record(self, path):
+        record = super()._path_to_record(path)
+        record["forged"] = self.check_owner and _owner(path) != record["username"]
+        return record
 
-    def _refuse_forged(self) -> list[dict]:
-        if not self.check_owner or not self.coursedir.course_id:
-            return []
-        inbound = Path(self.root) / self.coursedir.course_id / "inbound"
-        if not inbound.is_dir():
-            return []
-        aside = Path(self.coursedir.root) / REFUSED / self.coursedir.assignment_id
-        refused = []
-        for path in sorted(inbound.glob(f"*+{self.coursedir.assignment_id}+*")):
-            named = path.name.rsplit("+", 3)[0]
-            owner = _owner(str(path))
-            if owner == named:
-                continue
-            aside.mkdir(parents=True, exist_ok=True)
-            try:
-                shutil.move(str(path), str(aside / path.name))
-            except OSError as exc:  # never collect a forgery: stop instead
-                self.fail(f"{path.name} is named for {named} but owned by {owner}; moving it out of the "
-                          f"exchange failed ({exc}): remove it by hand, then collect again")
-            entry = {"folder": path.name, "named_for": named, "owner": owner,
-                     "refused_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-            refused.append(entry)
-            self.log.error("refused %s: named for %s but written by %s's account (kept in %s)",
-                           path.name, named, owner, aside)
-        if refused:
+    def _sort_by_timestamp(self, records):
+        """nbgrader picks each student's latest folder from this list: refused ones are not in it (a
+        student with nothing else gets a placeholder, dropped in ``init_src``)."""
+        kept = []
+        for record in records:
+            if record["forged"]:
+                self._refuse(record)
+            else:
+                kept.append(record)
+        return super()._sort_by_timestamp(kept) or [{"username": None, "timestamp": datetime.min}]
+
+    def init_src(self):
+        self.refused = []
+        super().init_src()
+        self.src_records = [r for r in self.src_records if r["username"] is not None]
+        if self.refused:
+            aside = Path(self.coursedir.root) / REFUSED / self.coursedir.assignment_id
             report = aside / "refused.json"
             earlier = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else []
-            report.write_text(json.dumps(earlier + refused, indent=1), encoding="utf-8")
-        return refused
+            seen = {e["folder"] for e in earlier}
+            report.write_text(json.dumps(earlier + [e for e in self.refused if e["folder"] not in seen], indent=1),
+                              encoding="utf-8")
+
+    def _refuse(self, record: dict) -> None:
+        if any(e["folder"] == record["filename"] for e in self.refused):
+            return
+        path = os.path.join(self.inbound_path, record["filename"])
+        owner = _owner(path)
+        aside = Path(self.coursedir.root) / REFUSED / self.coursedir.assignment_id
+        aside.mkdir(parents=True, exist_ok=True)
+        try:
+            if not (aside / record["filename"]).exists():
+                shutil.copytree(path, aside / record["filename"])
+        except OSError as exc:  # the record below still says what was refused
+            self.log.warning("could not keep a copy of %s: %s", record["filename"], exc)
+        self.refused.append({"folder": record["filename"], "named_for": record["username"], "owner": owner,
+                             "refused_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        self.log.error("refused %s: named for %s but written by %s's account (a copy is in %s)",
+                       record["filename"], record["username"], owner, aside)
 
     def do_copy(self, src, dest, log=None):
         arrived = last_change(Path(src))  # before the copy: reading does not change a ctime

@@ -64,6 +64,8 @@ def _role_environment(spawner):
     spawner.environment["JUPYTER_CONFIG_PATH"] = str(s.jupyter_config(role))
     path = [env_bin, "/usr/local/bin", "/usr/bin", "/bin"]
     spawner.environment["PATH"] = os.pathsep.join(([str(s.staff_bin)] if role == "staff" else []) + path)
+    if role == "staff":  # nbgrader's collect runs dlgrade's TrustedCollect from the staff-only code
+        spawner.environment["PYTHONPATH"] = str(s.staff_code)
     if pwd.getpwnam(name).pw_uid == 0:
         spawner.args = [*spawner.args, "--allow-root"]  # a root login would otherwise refuse to start
 
@@ -86,6 +88,7 @@ c.JupyterHub.services = [
             "JUPYTER_CONFIG_PATH": str(s.jupyter_config("formgrader")),
             "JUPYTERHUB_DEFAULT_URL": "/formgrader",
             "PATH": os.pathsep.join([str(s.staff_bin), env_bin, "/usr/bin", "/bin"]),
+            "PYTHONPATH": str(s.staff_code),  # the formgrader's collect is dlgrade's TrustedCollect
             "HOME": str(s.homes / s.grader_account),
         },
         "oauth_no_confirm": True,

@@ -179,7 +179,10 @@ def _nbgrader_config(s: HubSettings, course_root: bool, hub_courses: bool = True
         lines.append("c.Authenticator.plugin_class = 'nbgrader.auth.JupyterHubAuthPlugin'")
     if course_root:
         lines += [f"c.CourseDirectory.root = {str(s.course_dir)!r}",
-                  f"c.CourseDirectory.course_id = {s.course_id!r}"]
+                  f"c.CourseDirectory.course_id = {s.course_id!r}",
+                  # collect records arrival times and refuses folders written by another account
+                  # (grading/collect.py, imported from the staff-only code on PYTHONPATH)
+                  "c.ExchangeFactory.collect = 'grading.collect.TrustedCollect'"]
     return "\n".join(lines) + "\n"
 
 

@@ -7,10 +7,12 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -29,7 +31,7 @@ pytestmark = [
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "hub"
 COURSE, ASSIGNMENT = "dlt", "a1_mlp"
-INSTRUCTOR, TA, CORRECT, BUGGY, BROWSER = "dlt-ins", "dlt-ta", "dlt-s1", "dlt-s2", "dlt-s3"
+INSTRUCTOR, TA, CORRECT, BUGGY, BROWSER, LATE = "dlt-ins", "dlt-ta", "dlt-s1", "dlt-s2", "dlt-s3", "dlt-s4"
 BUG = "linear_dW_transposed"
 
 
@@ -51,7 +53,7 @@ def hub():
     template = (REPO / "hub_config" / "course.toml").read_text()
     replacements = {'id = "dlf"': f'id = "{COURSE}"', 'root = "/srv/dlgrade"': f'root = "{base / "deploy"}"',
                     'instructors = ["instructor"]': f'instructors = ["{INSTRUCTOR}"]', 'tas = ["ta"]': f'tas = ["{TA}"]',
-                    'students = ["student1", "student2", "student3"]': f'students = ["{CORRECT}", "{BUGGY}", "{BROWSER}"]'}
+                    'students = ["student1", "student2", "student3"]': f'students = ["{CORRECT}", "{BUGGY}", "{BROWSER}", "{LATE}"]'}
     for key in ("port", "hub_api_port", "proxy_api_port", "formgrader_port"):
         line = next(line for line in template.splitlines() if line.startswith(f"{key} ="))
         replacements[line] = f"{key} = {_free_port()}"
@@ -309,3 +311,78 @@ def test_the_sandbox_caps_processes_when_the_grader_account_is_not_root(hub):
                           capture_output=True, text=True, check=True, cwd="/")
     forked, cap = map(int, done.stdout.split())
     assert 0 < forked < cap <= 64, done.stdout
+
+
+# What a student's account can do to the exchange by hand: write a submission folder with any name,
+# any timestamp.txt and any mtime. (nbgrader's own submit writes the same layout.)
+FORGE = """
+import os, shutil, sys
+from datetime import datetime, timedelta, timezone
+inbound, named, notebook, days = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+when = datetime.now(timezone.utc) - timedelta(days=days)
+stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+folder = os.path.join(inbound, f"{named}+a1_mlp+{stamp}+f{os.getpid()}")
+os.mkdir(folder)
+shutil.copy(notebook, os.path.join(folder, "a1_mlp.ipynb"))
+with open(os.path.join(folder, "timestamp.txt"), "w") as out:
+    out.write(stamp)
+for path in (os.path.join(folder, "a1_mlp.ipynb"), os.path.join(folder, "timestamp.txt"), folder):
+    os.utime(path, (when.timestamp(), when.timestamp()))
+"""
+
+
+def _forge(hub, account: str, named: str, days_ago: float) -> None:
+    notebook = hub.homes / account / COURSE / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    subprocess.run(["runuser", "-u", account, "--", str(hub.env / "bin" / "python"), "-c", FORGE,
+                    str(hub.exchange / COURSE / "inbound"), named, str(notebook), str(days_ago)],
+                   check=True, cwd="/", capture_output=True, text=True)
+
+
+def test_a_forged_early_time_and_a_submission_in_another_name_do_not_pass_collect(hub):
+    """The deadline was yesterday. dlt-s4 submits today by hand, claiming the day before yesterday;
+    dlt-s2's account drops a submission named for dlt-s1. The TA collects in the formgrader."""
+    policy = hub.course_dir / "policy.toml"
+    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).replace(microsecond=0).isoformat()
+    text = policy.read_text()
+    policy.write_text(re.sub(r'(id = "a1_mlp"(?:\n(?!\[).*)*?\ndue = )\S+', rf"\g<1>{yesterday}", text, count=1))
+    assert yesterday in policy.read_text()
+
+    late = _login(hub, LATE)
+    _action(late, "fetch")
+    _answer(late, {})
+    _forge(hub, LATE, LATE, days_ago=2)  # before the deadline, says the folder
+    _forge(hub, BUGGY, CORRECT, days_ago=-0.05)  # in dlt-s1's name, and newer than dlt-s1's own
+
+    ta = _login(hub, TA, start=False)
+    r = ta.call(f"services/{COURSE}", "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect")
+    assert r.status_code == 200 and r.json()["success"], r.text
+    assert f"named for {CORRECT} but written by {BUGGY}'s account" in r.json()["log"]
+    terminal = ta.terminal(f"services/{COURSE}")
+    status, out = terminal.run(f"dlgrade autograde {ASSIGNMENT} --course . --json", timeout=600)
+    assert status == 0, out
+    summary = json.loads(out[out.index("{"):out.rindex("}") + 1])
+    assert [(r["named_for"], r["owner"]) for r in summary["refused"]] == [(CORRECT, BUGGY)]
+    assert list(summary["times"]) == [LATE] and "lateness uses the arrival" in summary["times"][LATE]
+    assert summary["scores"][LATE] == 10
+    for command in ("dlgrade export --course . --format csv --out grades.csv", "dlgrade report --course ."):
+        status, out = terminal.run(command)
+        assert status == 0, out
+    terminal.close()
+
+    def read(path):
+        r = ta.call(f"services/{COURSE}", "GET", f"api/contents/{path}", params={"type": "file", "format": "text"})
+        return r.json()["content"]
+
+    rows = {row["student"]: row for row in csv.DictReader(io.StringIO(read("grades.csv")))}
+    forger = rows[LATE]
+    assert forger["a1_mlp_status"] == "late" and float(forger["a1_mlp_late_hours"]) > 20
+    assert float(forger["a1_mlp_penalty"]) > 0 and "claims" in forger["a1_mlp_note"]
+    assert float(rows[CORRECT]["a1_mlp_raw"]) == 10 and rows[CORRECT]["a1_mlp_note"] == ""  # still their own
+    report = read("report/report.html")
+    checks = report[report.index('id="submission-checks"'):report.index('id="not-passed"')]
+    assert LATE in checks and "claims" in checks
+    row = {k: v for k, v in forger.items() if k.startswith(("student", "a1_mlp"))}
+    (ARTIFACTS / "forged-timestamp.txt").write_text(  # for people: what the staff see
+        f"grade sheet row of {LATE}:\n{json.dumps(row, indent=1)}\n\nautograde summary: "
+        + json.dumps({"times": summary["times"], "refused": summary["refused"]}, indent=1)
+        + "\n\nthe report's 'Submission times to check':\n" + re.sub(r"<[^>]+>", " ", checks))
