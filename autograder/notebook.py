@@ -20,7 +20,6 @@ class StudentCode:
     """The code cells to execute, in order, and what looked wrong but is still gradable."""
 
     cells: list[str]
-    grade_ids: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -69,7 +68,6 @@ def read_student_code(path: str | Path, expected_cells: set[str] = frozenset()) 
     code = StudentCode(
         cells=[strip_magics(c.get("source", "")) for c in cells
                if c.get("cell_type") == "code" and not is_test_cell(c)],
-        grade_ids=ids,
     )
     missing = sorted(set(expected_cells) - set(ids))
     if missing:

@@ -195,5 +195,3 @@ class Student:
             )
         return StudentFunction(value, name)
 
-    def has(self, name: str) -> bool:
-        return callable(self._module.__dict__.get(name))

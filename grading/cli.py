@@ -119,7 +119,7 @@ def _export(args) -> int:
     course = Course.open(args.course)
     table = course_grade_table(course, args.policy)
     if args.format == "csv":
-        per_test = per_test_scores(course.root, table.policy.assignments) if args.per_test else None
+        per_test = per_test_scores(course, table.policy.assignments) if args.per_test else None
         out = write_csv(table, args.out, per_test)
     elif args.format == "xlsx":
         out = write_xlsx(table, args.out)
@@ -138,7 +138,7 @@ def _report(args) -> int:
 
     course = Course.open(args.course)
     table = course_grade_table(course, args.policy)
-    print(write_report(table, course.root, args.out or course.root / "report"))
+    print(write_report(table, course, args.out or course.root / "report"))
     return 0
 
 

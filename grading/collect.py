@@ -53,7 +53,9 @@ class Arrival:
         return ""
 
 
-def _utc(text: str | None) -> datetime | None:
+def parse_time(text: str | None) -> datetime | None:
+    """nbgrader's ``2026-10-08 21:59:00.000000 UTC`` (or any ISO time) -> aware UTC; None if unreadable.
+    The one parser of submission times."""
     if not text:
         return None
     from nbgrader.utils import parse_utc
@@ -68,11 +70,11 @@ def _utc(text: str | None) -> datetime | None:
 def read_arrival(folder: Path) -> Arrival:
     """The arrival of the submission collected into ``folder`` (``submitted/<student>/<assignment>``)."""
     claimed_file = folder / "timestamp.txt"
-    claimed = _utc(claimed_file.read_text(encoding="utf-8")) if claimed_file.is_file() else None
+    claimed = parse_time(claimed_file.read_text(encoding="utf-8")) if claimed_file.is_file() else None
     record = folder / ARRIVAL
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
-        return Arrival(_utc(data["arrived"]), claimed)
+        return Arrival(parse_time(data["arrived"]), claimed)
     except (OSError, ValueError, KeyError, TypeError):
         return Arrival(None, claimed)
 

@@ -33,7 +33,6 @@ from .imports import Membership, Student
 from .policy import Assignment, BonusScheme, Policy, Slot
 
 NAN = float("nan")
-STATUSES = ("graded", "late", "not submitted", "excused", "past cap")
 SLOT_COLUMNS = ("assignment", "raw", "late_hours", "penalty", "score", "status", "note")
 
 

@@ -57,10 +57,10 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
     tables = {aid: assignment_sheet(course, gradebook, table, aid) for aid in demo_assignments()}
     for aid, sheet in tables.items():
         sheet.to_csv(course_dir / f"autograde_{aid}.csv", index=False)
-    write_csv(table, course_dir / "grades.csv", per_test_scores(course_dir, table.policy.assignments))
+    write_csv(table, course_dir / "grades.csv", per_test_scores(course, table.policy.assignments))
     write_xlsx(table, course_dir / "grades.xlsx")
     write_canvas(table, course_dir / "canvas.csv")
-    report = write_report(table, course_dir, course_dir / "report")
+    report = write_report(table, course, course_dir / "report")
     if not quiet:
         for aid, autograded in tables.items():
             print(autograded.to_string(index=False, max_colwidth=60))

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from .compute import GradeTable
+from .course import Course
 from .imports import Student
 from .policy import Assignment
 
@@ -167,18 +168,14 @@ def _assignment_ids(assignments: Iterable) -> list[str]:
     return [a if isinstance(a, str) else a.id for a in assignments]
 
 
-def load_results(course_root: str | Path, assignments: Iterable) -> dict[str, dict[str, dict]]:
-    """``{assignment: {student: results.json as a dict}}`` from ``<course>/autograded``.
+def load_results(course: Course, assignments: Iterable) -> dict[str, dict[str, dict]]:
+    """``{assignment: {student: results file as a dict}}`` (``Course.results``).
 
-    An unreadable results file is skipped with a warning; a missing folder is no results."""
-    root = Path(course_root) / "autograded"
+    An unreadable results file is skipped with a warning; none is no results."""
     found: dict[str, dict[str, dict]] = {}
     for aid in _assignment_ids(assignments):
         found[aid] = {}
-        if not root.is_dir():
-            continue
-        for path in sorted(root.glob(f"*/{aid}/results.json")):
-            student = path.parent.parent.name
+        for student, path in course.results(aid).items():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as err:
@@ -189,13 +186,13 @@ def load_results(course_root: str | Path, assignments: Iterable) -> dict[str, di
     return found
 
 
-def per_test_scores(course_root: str | Path, assignments: Iterable) -> dict[str, dict[str, float]]:
+def per_test_scores(course: Course, assignments: Iterable) -> dict[str, dict[str, float]]:
     """``{student: {"<assignment>:<test name>": points earned}}`` from the results files.
 
     Every student with any results file gets every column (NaN where that student has no result
     for the assignment, or the test did not appear), and the keys are in one order for everyone:
     assignments in the given order, tests in the order they first appear."""
-    results = load_results(course_root, assignments)
+    results = load_results(course, assignments)
     columns: list[str] = []
     earned: dict[str, dict[str, float]] = {}
     for aid, by_student in results.items():

@@ -79,11 +79,6 @@ class Rounding:
         how = ROUND_HALF_UP if self.mode == "half_up" else ROUND_HALF_EVEN
         return float((exact / step).quantize(Decimal(1), rounding=how) * step)
 
-    def describe(self) -> str:
-        if self.mode == "none":
-            return "not rounded"
-        return f"rounded {self.mode.replace('_', ' ')} to a multiple of {self.step:g}"
-
 
 @dataclass(frozen=True)
 class Assignment:
@@ -147,9 +142,6 @@ class WeightedScheme:
     parts: tuple[Part, ...]
     rounding: Rounding
     type: str = "weighted"
-
-    def part(self, name: str) -> Part | None:
-        return next((p for p in self.parts if p.name == name), None)
 
 
 @dataclass(frozen=True)

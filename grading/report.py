@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .compute import GradeTable, SlotResult
-from .collect import read_arrival
+from .course import Course
 from .export import load_results, student_name
 from .policy import Slot
 
@@ -39,37 +39,17 @@ OFF_CLOCK_DAYS = 14  # submission times further than this from the due date are 
 
 # --- data ----------------------------------------------------------------------------------------------
 
-def parse_timestamp(text: str) -> datetime | None:
-    """nbgrader's ``2026-10-08 21:59:00.000000 UTC`` (or any ISO time) -> aware datetime (UTC when
-    no zone is given); None when unreadable."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    cleaned = text[:-4].strip() if text.upper().endswith(" UTC") else text
-    try:
-        stamp = datetime.fromisoformat(cleaned)
-    except ValueError:
-        try:
-            from dateutil import parser
-
-            stamp = parser.parse(text)
-        except (ValueError, OverflowError, ImportError):
-            return None
-    return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=timezone.utc)
-
-
-def load_timestamps(course_root: str | Path, assignments) -> dict[str, dict[str, datetime]]:
+def load_timestamps(course: Course, assignments) -> dict[str, dict[str, datetime]]:
     """``{assignment: {student: submission time}}``: when each collected submission arrived in the
-    exchange (``grading.collect``), or its claimed ``timestamp.txt`` where no arrival was recorded."""
-    root = Path(course_root) / "submitted"
+    exchange (``Course.submission_time``), or its claimed time where no arrival was recorded."""
     found: dict[str, dict[str, datetime]] = {}
     for a in assignments:
         aid = a if isinstance(a, str) else a.id
         found[aid] = {}
-        for folder in sorted(root.glob(f"*/{aid}")) if root.is_dir() else ():
-            arrival = read_arrival(folder)
+        for student in course.submitted(aid):
+            arrival = course.submission_time(student, aid)
             if arrival.trusted or arrival.claimed:
-                found[aid][folder.parent.name] = arrival.trusted or arrival.claimed
+                found[aid][student] = arrival.trusted or arrival.claimed
     return found
 
 
@@ -429,17 +409,17 @@ def _failed_list(table: GradeTable) -> str:
     return _table(["student", "name", "final score", "final grade", "reason"], rows, numeric={2, 3})
 
 
-def write_report(table: GradeTable, course_root: str | Path | None, out_dir: str | Path) -> Path:
+def write_report(table: GradeTable, course: Course | None, out_dir: str | Path) -> Path:
     """Write ``<out_dir>/report.html`` (self-contained) for the grade table (its policy's slots and
-    assignments, its students' results), with test results and submission times from the course
-    directory ``course_root`` (None: no course files), and return its path."""
+    assignments, its students' results), with test results and submission times from ``course``
+    (None: no course files), and return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     policy = table.policy
     slots = policy.slots
     assignments = list(policy.assignments)
-    results = load_results(course_root, assignments) if course_root is not None else {}
-    timestamps = load_timestamps(course_root, assignments) if course_root is not None else {}
+    results = load_results(course, assignments) if course is not None else {}
+    timestamps = load_timestamps(course, assignments) if course is not None else {}
 
     parts = [_section("summary", "Summary", "", _summary(table))]
 

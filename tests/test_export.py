@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from grading.compute import GradeTable, SubmissionScore, compute_grades
+from grading.course import Course
 from grading.export import (CANVAS_HEADER, defuse, flatten, per_test_scores, read_grades_csv, undefuse, write_canvas,
                             write_csv, write_xlsx)
 from grading.imports import Student
@@ -93,7 +94,7 @@ def _test(name: str, passed: bool, points: float = 1.0, cell: str = "c1") -> dic
             "passed": passed, "message": "" if passed else "AssertionError: shape mismatch"}
 
 
-def make_course(root: Path, policy: Policy | None = None) -> Path:
+def make_course(root: Path, policy: Policy | None = None) -> Course:
     """results.json and timestamp.txt files like dlgrade/nbgrader write them."""
     policy = policy or make_policy()
     due = {a.id: a.due for a in policy.assignments}
@@ -122,7 +123,7 @@ def make_course(root: Path, policy: Policy | None = None) -> Path:
         sub.mkdir(parents=True, exist_ok=True)
         stamp = (due[aid] + timedelta(hours=hours)).astimezone(timezone.utc)
         sub.joinpath("timestamp.txt").write_text(stamp.strftime("%Y-%m-%d %H:%M:%S.%f UTC"), encoding="utf-8")
-    return root
+    return Course(root)
 
 
 def test_the_fixture_is_what_the_tests_below_assume():
@@ -191,12 +192,12 @@ def test_per_test_columns(tmp_path):
 
 
 def test_per_test_scores_without_results_and_with_a_broken_file(tmp_path):
-    assert per_test_scores(tmp_path, ["a1_mlp"]) == {}
+    assert per_test_scores(Course(tmp_path), ["a1_mlp"]) == {}
     bad = tmp_path / "autograded" / "s001" / "a1_mlp"
     bad.mkdir(parents=True)
     (bad / "results.json").write_text("{not json", encoding="utf-8")
     with pytest.warns(UserWarning, match="unreadable"):
-        assert per_test_scores(tmp_path, ["a1_mlp"]) == {}
+        assert per_test_scores(Course(tmp_path), ["a1_mlp"]) == {}
 
 
 # --- formula injection ----------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from datetime import datetime, timezone
 from test_export import PLAN, ROSTER, make_course, make_policy, make_table
 
 from grading.compute import GradeTable
-from grading.report import failure_rates, load_results, load_timestamps, parse_timestamp, write_report
+from grading.course import Course
+from grading.collect import parse_time as parse_timestamp
+from grading.report import failure_rates, load_results, load_timestamps, write_report
 
 SECTIONS = ["Summary", "Final grades", "Assignment scores", "Hidden tests most often failed", "Submission times",
             "Submission times to check", "Not passed"]
@@ -66,7 +68,7 @@ def test_timestamps_in_nbgrader_format(tmp_path):
 
 def test_report_on_empty_inputs(tmp_path):
     table = make_table(roster=[])
-    for course in (None, tmp_path / "no-such-course", tmp_path):
+    for course in (None, Course(tmp_path / "no-such-course"), Course(tmp_path)):
         path = write_report(table, course, tmp_path / "out")
         text = path.read_text(encoding="utf-8")
         assert _sections(text) == SECTIONS
@@ -89,5 +91,5 @@ def test_report_with_no_policy_slots(tmp_path):
     # a policy file needs an assignment; a policy built in code need not, and the report still works
     table = make_table()
     bare = GradeTable(replace(table.policy, assignments=(), slots=()), [replace(g, slots=()) for g in table.rows])
-    text = write_report(bare, tmp_path, tmp_path / "out").read_text(encoding="utf-8")
+    text = write_report(bare, Course(tmp_path), tmp_path / "out").read_text(encoding="utf-8")
     assert "The policy has no assignments." in text and text.count("<img") == 1  # final grades only
