@@ -17,7 +17,7 @@ from .autograde import autograde
 from .cohort import answer_notebook, make_cohort
 from .collect import ARRIVAL
 from .course import Course, CourseError, check_db_url, shown_url, unreachable
-from .export import per_test_scores, write_canvas, write_csv, write_xlsx
+from .export import defuse, per_test_scores, write_canvas, write_csv, write_xlsx
 from .gradebook import CourseGradebook
 from .grades import course_grade_table
 from .policy import load_policy
@@ -55,8 +55,9 @@ def run_demo(course_dir: Path, size: int = 32, workers: int | None = None, timeo
     table = course_grade_table(course)
     frame = table.to_frame()
     tables = {aid: assignment_sheet(course, gradebook, table, aid) for aid in demo_assignments()}
-    for aid, sheet in tables.items():
-        sheet.to_csv(course_dir / f"autograde_{aid}.csv", index=False)
+    for aid, sheet in tables.items():  # notes quote the grader, which may quote the student: defused
+        sheet.assign(**{c: sheet[c].map(defuse) for c in ("student", "note") if c in sheet}).to_csv(
+            course_dir / f"autograde_{aid}.csv", index=False)
     write_csv(table, course_dir / "grades.csv", per_test_scores(course, table.policy.assignments))
     write_xlsx(table, course_dir / "grades.xlsx")
     write_canvas(table, course_dir / "canvas.csv")
