@@ -84,11 +84,18 @@ def module_code(info: AssignmentInfo, module: str) -> str:
 
 
 def add_solution_markers(code: str) -> str:
-    """Wrap every function and method body after its docstring in nbgrader's solution markers."""
+    """Wrap every function and method body after its docstring in nbgrader's solution markers.
+
+    A function defined inside another (a backward closure) is part of the outer body: nbgrader
+    refuses nested markers, and the student writes the closure as part of the method."""
     lines = code.splitlines()
     inserts: list[tuple[int, str]] = []  # (line index to insert before, text)
-    for node in ast.walk(ast.parse(code)):
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+    tree = ast.parse(code)
+    nested = {id(inner) for outer in ast.walk(tree) if isinstance(outer, functions)
+              for inner in ast.walk(outer) if inner is not outer}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or id(node) in nested:
             continue
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
