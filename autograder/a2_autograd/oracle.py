@@ -16,6 +16,13 @@ autograd engine whose rules and traversal can each be switched to a known slip (
 passes a gradient on before it is complete, ...). Both are memoised on the program, which the tests
 build once per process under ``checks.cached``: nothing here depends on a student's answer.
 
+:func:`check_backwards` runs a program in one round trip and checks, for each ``backward`` in it, the
+root's value and the grad of every leaf it depends on, naming a slip where the answer matches one.
+If the student's code raises, each root's part is run on its own: the parts that run are checked
+(a named slip beats the error), and the error is reported with the operations of the part that
+raised and its likely cause (:func:`error_hint`: a gradient of the wrong shape, a matmul transpose,
+a grad still None, ...). Every leaf's data must come back unchanged.
+
 Not collected by pytest (not a test_*.py module); imported by the tests as
 ``autograder.a2_autograd.oracle``.
 """
@@ -824,6 +831,8 @@ BACKWARD_HINTS = [
      "only (np.swapaxes(x, -1, -2): .T reverses every axis of a 3-D array)"),
 ]
 ERROR_HINTS = [
+    (("axes don't match array",), "transpose's axes must permute every axis: transpose() and .T reverse all of them, "
+                                  "also in 3-D (as ndarray.transpose() and ndarray.T)"),
     (("NoneType",), "a grad that is still None was used: start every gradient at zeros (or test for None) before "
                     "adding to it"),
     (("unhashable",), "a visited set needs hashable Tensors: do not define __eq__ on Tensor (or key the set by id())"),
@@ -918,8 +927,10 @@ def _check_inputs_unchanged(got: dict, program: Program):
     """Operations and backward never modify their inputs: every leaf's data is still the array given."""
     for name, data, _ in program.inputs:
         value = got["values"].get(name)
-        given = np.asarray(data, dtype=np.float64)
-        if isinstance(value, np.ndarray) and value.shape == given.shape and not np.array_equal(value, given):
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+            continue
+        given = np.asarray(data, dtype=np.float64).astype(value.dtype)  # a float32 engine is judged elsewhere
+        if value.shape == given.shape and not np.array_equal(value, given):
             raise checks.CheckFailed(f"`{name}.data` changed while running {program.listing()}: operations and backward "
                                      "never modify their inputs' data (compute new arrays; += only into grads)",
                                      checks.NAMED)

@@ -15,8 +15,8 @@ OVERFLOW = ("overflow: e^x is inf for x = 1e4; subtract the max before exponenti
             "logsumexp(a) = m + log Σ e^(a − m), m = max over the axis")
 LSE_HINT = ("subtract the max with keepdims=True, so that it lines up with its own axis; in backward, put the "
             "reduced axis back (np.expand_dims) before multiplying by the softmax")
-CE_HINT = ("logits (N, C) and integer labels (N,): the one-hot matrix is np.eye(C)[labels], of shape (N, C), "
-           "C = logits.shape[1]")
+CE_HINT = ("logits (N, C) and integer labels (N,): logsumexp and the picked logit are taken over the classes "
+           "(axis=-1), one per sample; the one-hot matrix is np.eye(C)[labels], of shape (N, C), C = logits.shape[1]")
 
 
 def _ce_factors(program):

@@ -51,10 +51,12 @@ def test_integer_data_hand_example(student):
                        ("n", "Tensor(3)")):
         value = got["values"][name]
         dtype = getattr(value, "dtype", type(value).__name__)
+        why = ("integer data kept as int makes gradients fail or round" if str(dtype).startswith(("int", "uint"))
+               else "float32 keeps about 7 significant digits" if str(dtype) == "float32" else "")
         checks.check_true(isinstance(value, np.ndarray) and value.dtype == np.float64,
-                          f"{text}.data has dtype {dtype}: Tensor(data) casts data (numbers, nested lists, "
-                          "ndarrays, ints included) to a float64 ndarray (SPEC); integer data kept as int makes "
-                          "gradients fail or round")
+                          f"{text}.data has dtype {dtype}: Tensor(data) casts data (numbers, nested lists, ndarrays, "
+                          f"ints included) to a float64 ndarray (SPEC: np.array(data, dtype=np.float64))"
+                          + (f"; {why}" if why else ""))
     # shape everywhere; requires_grad of leaves only (whether a result requires grad changes no gradient here)
     for name, text, shape, flag in (("a", "Tensor([[1, 2], [3, 4]], requires_grad=True)", [2, 2], True),
                                     ("n", "Tensor(3)", [], False), ("t", "a * 2", [2, 2], None)):

@@ -64,7 +64,7 @@ def _shape_case():
     forms = [("reshape", (2, 6), (3, 4)), ("reshape", (2, 6), ((4, 3),)), ("reshape", (2, 3, 4), (4, -1)),
              ("reshape", (2, 3, 4), (24,)), ("transpose", (2, 5), ()), ("transpose", (2, 5), (1, 0)),
              ("transpose", (2, 3, 4), (1, 2, 0)), ("transpose", (2, 3, 4), ((2, 0, 1),)),
-             ("transpose", (2, 3, 4), ()), ("T", (3, 5), ())]
+             ("transpose", (2, 3, 4), ()), ("T", (3, 5), ()), ("T", (2, 3, 4), ())]
     for k, (op, shape, args) in enumerate(forms):
         x = p.leaf(f"x{k}", rng.normal(size=shape))
         y = p(f"y{k}", op, x, *args)
@@ -76,7 +76,8 @@ def _shape_case():
 @checks.most_specific()
 def test_reshape_transpose_and_T(student):
     """reshape(3, 4), reshape((4, 3)), reshape(4, -1), transpose() / (1, 0) / (1, 2, 0) / ((2, 0, 1)) on (2, 3, 4),
-    and .T: the gradient goes back to the input's layout (the inverse permutation)."""
+    and .T in 2-D and 3-D (every axis reversed): the gradient goes back to the input's layout (the inverse
+    permutation)."""
     check_backwards(student, _shape_case(), hint=SHAPE_HINT)
 
 

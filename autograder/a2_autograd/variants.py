@@ -806,7 +806,7 @@ def __init__(self, data, requires_grad=False, _prev=()):
     self.requires_grad = requires_grad or any(p.requires_grad for p in _prev)
     self._prev = _prev
     self._backward = lambda: None
-'''}, mistake=None),
+'''}, mistake="float32"),
     "int_data_kept_as_int": Variant({"Tensor.__init__": '''
 def __init__(self, data, requires_grad=False, _prev=()):
     self.data = np.array(data)  # ints stay ints
@@ -917,8 +917,8 @@ def reshape(self, *shape):
     "T_swaps_first_two_axes": Variant({"Tensor.T": '''
 @property
 def T(self):
-    return self.transpose(1, 0, *range(2, self.data.ndim))  # right for matrices only
-'''}, mistake=None),
+    return self.transpose(1, 0)  # right for matrices only: the SPEC's T reverses all axes (3-D too)
+'''}, mistake="reverse all of them"),
     "transpose_backward_same_axes": Variant({"Tensor.transpose": '''
 def transpose(self, *axes):
     axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
@@ -1016,12 +1016,12 @@ def logsumexp(self, axis=-1, keepdims=False):
         self.grad += out.grad.reshape(lse.shape) * e / e.sum(axis=axis, keepdims=True)
     out._backward = _backward
     return out
-'''}, mistake=None),
+'''}, mistake="overflow"),
     "cross_entropy_logsumexp_over_batch": Variant({"cross_entropy": '''
 def cross_entropy(logits, labels):
     onehot = np.eye(logits.shape[-1])[labels]
     return (logits.logsumexp(axis=0) - (logits * onehot).sum(axis=-1)).mean()  # normalised over the batch axis
-'''}, mistake=None),
+'''}, mistake="over the classes"),
     "cross_entropy_sum": Variant({"cross_entropy": '''
 def cross_entropy(logits, labels):
     onehot = np.eye(logits.shape[-1])[labels]
@@ -1072,7 +1072,7 @@ def __init__(self, in_features, out_features, rng=None):
     rng = np.random.default_rng(rng)
     self.W = Tensor(rng.normal(0.0, 1 / math.sqrt(in_features), (out_features, in_features)), requires_grad=True)
     self.b = Tensor(np.zeros((1, out_features)), requires_grad=True)  # (1, out), not (out,)
-'''}, mistake=None),
+'''}, mistake="b should have shape"),
     "linear_init_unit_variance": Variant({"Linear.__init__": '''
 def __init__(self, in_features, out_features, rng=None):
     rng = np.random.default_rng(rng)
