@@ -2,7 +2,7 @@
 
 ``BUGGY``: one realistic mistake each, written the way students write it; the hidden graders must
 take points away, and where ``mistake`` is set, some failing test's message must contain it
-(case-insensitive). ``mistake=None`` where the graders' wording is not settled yet.
+(case-insensitive).
 
 ``CORRECT``: right per ``assignments/a2_autograd/SPEC.md`` but written differently from
 ``reference/a2_autograd/`` (other topological orders, other engine designs, other stable forms);
