@@ -421,7 +421,8 @@ def check_array(name: str, actual, expected, rtol: float = RTOL, atol: float = A
     ``mistakes``: [(candidate, message)] from known buggy formulas; ``factors``: {k: hint} for
     answers that are k times the expected one; ``show_values``: print the worst entry's values
     (only for public, hand-checkable facts); ``nonfinite_hint``: said when NaN/inf appear;
-    ``generic=False``: no generic diagnosis (transpose, sign, factor), only the given ones.
+    ``generic=False``: no generic diagnosis (transpose, sign, factor), only the given ones and the
+    float32 hint.
     """
     expected = np.asarray(expected, dtype=np.float64)
     assert np.all(np.isfinite(expected)), f"grader bug: the oracle for {name} is not finite"

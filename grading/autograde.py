@@ -58,7 +58,10 @@ class AutogradeBusy(DlgradeError):
 def only_run(course: Course, assignment_id: str):
     """Hold the course's lock for this assignment for the run (released if the process dies)."""
     path = course.root / f".dlgrade-autograde-{assignment_id}.lock"
-    with path.open("a+", encoding="utf-8") as handle:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
+    with contextlib.suppress(PermissionError):  # only its creator may; then every TA of the group can lock it
+        os.chmod(path, 0o664)
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
