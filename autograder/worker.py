@@ -6,7 +6,9 @@ asked, in this process.
 """
 from __future__ import annotations
 
+import sys
 from itertools import chain
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -37,8 +39,24 @@ def run_session(assignment_id: str, jobs: Iterator[GradingJob],
             "--import-mode=importlib"]
     for name in UNUSED_PLUGINS:  # per-test overhead we do not need (logging capture alone ~0.2 ms/test)
         args += ["-p", f"no:{name}"]
-    pytest.main(args, plugins=[plugin, fixtures])
+    try:
+        pytest.main(args, plugins=[plugin, fixtures])
+    finally:
+        forget_test_modules(info.tests)
     return plugin.leftover
+
+
+def forget_test_modules(tests: Path) -> None:
+    """Drop this session's hidden-test modules from ``sys.modules``.
+
+    pytest's importlib mode keys a test module by its bare name (``test_mlp``) and reuses a cached
+    one: without this, the next assignment's ``test_mlp.py`` would run the previous one's tests.
+    """
+    tests = Path(tests).resolve()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and not name.startswith("autograder.") and Path(file).resolve().parent == tests:
+            del sys.modules[name]
 
 
 def serve(jobs: Iterator[GradingJob], emit: Callable[[SubmissionResult], None]) -> None:

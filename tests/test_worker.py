@@ -27,3 +27,17 @@ def test_a_missing_notebook_costs_its_submission_not_the_batch(tmp_path):
     results = {r.student: r for r in grade_all("a1_mlp", subs, workers=1, sandboxed=False)}
     assert results["s1"].error == f"no notebook at {tmp_path / 'renamed-by-the-student.ipynb'}"
     assert results["s2"].error is None and results["s2"].score == 10
+
+
+def test_one_process_grades_a1_then_a2_with_each_its_own_same_named_test_modules():
+    # Both assignments have a hidden test_mlp.py and test_losses.py; a cached module of the first
+    # must never run for the second (nor the second's for a later first).
+    jobs = [GradingJob(aid, [reference_source(aid)], f"s{i}", sandboxed=False)
+            for i, aid in enumerate(["a1_mlp", "a2_autograd", "a1_mlp"])]
+    results = []
+    worker.serve(iter(jobs), results.append)
+    assert [r.assignment for r in results] == ["a1_mlp", "a2_autograd", "a1_mlp"]
+    for r in results:
+        assert r.error is None and r.score == r.max_score == 10, (r.assignment, r.error, r.score)
+    a2_tests = {t.name for t in results[1].tests}
+    assert a2_tests and not a2_tests & {t.name for t in results[0].tests}
