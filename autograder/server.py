@@ -11,18 +11,10 @@ import os
 import sys
 
 
-def warm_up() -> None:
-    """Pay the imports once per process, not once per submission."""
-    import numpy  # noqa: F401
-    import pytest  # noqa: F401
-    import torch  # noqa: F401
-    import torch._dynamo  # noqa: F401  (the first torch.optim step imports it: ~2 s)
-
-
 def serve(in_fd: int, out_fd: int) -> None:
     from .job import GradingJob
     from .sandbox import wire
-    from .worker import serve as grade_jobs
+    from .worker import serve as grade_jobs, warm_up
 
     def jobs():
         while True:

@@ -59,8 +59,16 @@ def forget_test_modules(tests: Path) -> None:
             del sys.modules[name]
 
 
+def warm_up() -> None:
+    """Pay the imports once per process, before any timed test (not inside the first one)."""
+    import numpy  # noqa: F401
+    import torch  # noqa: F401
+    import torch._dynamo  # noqa: F401  (the first torch.optim step imports it: ~2 s)
+
+
 def serve(jobs: Iterator[GradingJob], emit: Callable[[SubmissionResult], None]) -> None:
     """Grade every job, switching sessions when the assignment changes."""
+    warm_up()
     job = next(jobs, None)
     while job is not None:
         job = run_session(job.assignment, chain([job], jobs), emit)

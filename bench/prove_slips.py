@@ -1,6 +1,8 @@
-"""How A1's hidden graders fare on slips written without reading them (bench/a1_slips.py).
+"""How an assignment's hidden graders fare on slips written without reading them (bench/a1_slips.py, ...).
 
-    .venv/bin/python bench/prove_slips.py [--json] [--jobs N]
+    .venv/bin/python bench/prove_slips.py [a1_mlp|a2_autograd] [--json] [--jobs N]
+
+The slips of ``aN_name`` are in ``bench/aN_slips.py``.
 
 Each slip is graded as a submission, with the reference, in one sandboxed batch (the same engine as
 ``dlgrade prove``). A slip is *caught* when it loses points, and *named* when a failing test's
@@ -19,19 +21,19 @@ from autograder.variants import apply_overrides
 from grading.build import solution_source
 from grading.prove import grade_programs
 
-ASSIGNMENT = "a1_mlp"
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("assignment", nargs="?", default="a1_mlp", help="the assignment (default: a1_mlp)")
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     parser.add_argument("--jobs", type=int, default=None, help="grading processes (default: all cores)")
     args = parser.parse_args()
 
-    slips = runpy.run_path(str(Path(__file__).with_name("a1_slips.py")))["SLIPS"]
-    source = solution_source(ASSIGNMENT)
+    slips_file = Path(__file__).with_name(f"{args.assignment.split('_')[0]}_slips.py")
+    slips = runpy.run_path(str(slips_file))["SLIPS"]
+    source = solution_source(args.assignment)
     programs = {"reference": source} | {name: apply_overrides(source, ov) for name, (ov, _, _) in slips.items()}
-    results = grade_programs(ASSIGNMENT, programs, args.jobs, progress=not args.json)
+    results = grade_programs(args.assignment, programs, args.jobs, progress=not args.json)
     ref = results["reference"]
     assert ref.error is None and ref.score == ref.max_score, f"the reference lost points: {ref}"
 

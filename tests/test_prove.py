@@ -48,6 +48,16 @@ def test_mutants_change_one_place_compile_and_are_stable():
     assert "x * 2 + 1" in ignored.source and "k" in ignored.description
 
 
+def test_a_closure_is_mutated_as_part_of_the_method_that_defines_it():
+    # An autograd operation's backward rule is a closure: its slips are the ones that matter most.
+    source = ("class T:\n    def mul(self, o):\n        out = T()\n"
+              "        def _backward():\n            self.g += o.v * out.g\n"
+              "        out._backward = _backward\n        return out\n")
+    ids = {m.id: m for m in mutants(source, 100, functions={"T.mul"})}
+    assert "T.mul:binop:1" in ids and "o.v / out.g" in ids["T.mul:binop:1"].source
+    assert not any(i.startswith("T._backward") for i in ids)
+
+
 def test_prove_lists_survivors_and_an_allow_list_with_reasons_makes_it_ok(root):
     code, proof = prove(root, "--mutants", "50")
     assert code == 1 and proof["ok"] is False

@@ -18,7 +18,7 @@ def test_an_assignment_whose_tests_do_not_collect_answers_only_its_own_jobs(tmp_
     worker.serve(iter(jobs), results.append)
     assert [(r.assignment, r.student) for r in results] == [("broken", "s1"), ("a1_mlp", "s2")]
     assert results[0].error == "not graded: the hidden tests could not be collected" and not results[0].graded
-    assert results[1].error is None and results[1].score == results[1].max_score == 10
+    assert results[1].error is None and results[1].score == results[1].max_score == 10, [(t.name, t.message) for t in results[1].tests if not t.passed]
 
 
 def test_a_missing_notebook_costs_its_submission_not_the_batch(tmp_path):
@@ -38,6 +38,6 @@ def test_one_process_grades_a1_then_a2_with_each_its_own_same_named_test_modules
     worker.serve(iter(jobs), results.append)
     assert [r.assignment for r in results] == ["a1_mlp", "a2_autograd", "a1_mlp"]
     for r in results:
-        assert r.error is None and r.score == r.max_score == 10, (r.assignment, r.error, r.score)
+        assert r.error is None and r.score == r.max_score == 10, (r.assignment, r.error, [(t.name, t.message) for t in r.tests if not t.passed])
     a2_tests = {t.name for t in results[1].tests}
     assert a2_tests and not a2_tests & {t.name for t in results[0].tests}

@@ -13,7 +13,9 @@ one place inside one function of the solution modules:
 * ``argument``: a parameter with a default ignored (its uses replaced by the default).
 
 A mutant's id names the function, the kind and the place within that function
-(``Linear.backward:binop:2``), so an allow-list of equivalent mutants survives edits elsewhere.
+(``Linear.backward:binop:2``), so an allow-list of equivalent mutants survives edits elsewhere. A
+closure belongs to the function that defines it: ``Tensor.__mul__``'s ``_backward`` is mutated as
+part of ``Tensor.__mul__``.
 """
 from __future__ import annotations
 
@@ -62,6 +64,14 @@ class _Sites(ast.NodeVisitor):
         self.classes.pop()
 
     def visit_FunctionDef(self, node):
+        if self.function:  # a closure (an operation's local backward rule) is part of its outer function
+            name = self.function[-1]
+            self.function.append(name)
+            for statement in node.body:
+                self._statements(name, statement)
+                self.visit(statement)
+            self.function.pop()
+            return
         name = ".".join(self.classes[-1:] + [node.name])
         self.function.append(name)
         args = node.args
