@@ -48,6 +48,8 @@ BUGS = {
     "sub_sign": "a - b passes +grad to b: ∂(a − b)/∂b = −1",
     "rsub_swapped": "1 - a computes a - 1: __rsub__(self, other) must return other − self",
     "mul_own": "each factor of a * b gets grad times its own value: ∂(a·b)/∂a = b and ∂(a·b)/∂b = a",
+    "mul_inplace": "mul's backward changes out.grad in place (g = out.grad; g *= b), so b then receives g·b·a: "
+                   "compute new arrays (out.grad * b), never modify out.grad",
     "div_no_square": "the denominator's gradient misses the square: ∂(a/b)/∂b = −a/b²",
     "div_sign": "the denominator's gradient has the wrong sign: ∂(a/b)/∂b = −a/b²",
     "rtruediv_swapped": "2 / a computes a / 2: __rtruediv__(self, other) must return other / self",
@@ -141,8 +143,8 @@ for _slip in ("assign", "assign_add", "assign_mul", "assign_sub"):
 GRAPH_BUGS = ("first_use", "last_use", "assign", "assign_add", "assign_mul", "assign_sub", "assign|rev",
               "assign_add|rev", "assign_mul|rev", "assign_sub|rev", "recursive", "recursive_set", "visited",
               "bfs_order", "root_first", "topo_duplicates", "alias")
-OP_BUGS = ("sub_sign", "rsub_swapped", "mul_own", "div_no_square", "div_sign", "rtruediv_swapped", "pow_n_out",
-           "pow_no_n", "neg_sign", "log_out", "log_x", "exp_input", "exp_one", "tanh_no_square", "tanh_input",
+OP_BUGS = ("sub_sign", "rsub_swapped", "mul_own", "mul_inplace", "div_no_square", "div_sign", "rtruediv_swapped",
+           "pow_n_out", "pow_no_n", "neg_sign", "log_out", "log_x", "exp_input", "exp_one", "tanh_no_square", "tanh_input",
            "sigmoid_input", "sigmoid_no_one_minus", "relu_pass_all", "relu_wrong_side", "unbroadcast_keep",
            "unbroadcast_mean", "unbroadcast_leading")
 SHAPE_BUGS = ("sum_no_expand", "sum_last_axis", "axis_ignored", "keepdims_ignored", "mean_total", "mean_no_divide",
@@ -525,6 +527,8 @@ class Engine:
                 grads = [g, g if "sub_sign" in b else -g]
         elif op == "mul":
             grads = [g * v[0], g * v[1]] if "mul_own" in b else [g * v[1], g * v[0]]
+            if "mul_inplace" in b:
+                grads[1] = grads[1] * v[1]
         elif op == "truediv":
             if reflected and "rtruediv_swapped" in b:
                 grads = [None, g / v[0]]

@@ -72,6 +72,24 @@ def _check_parameters(facts, sizes, label):
     return out
 
 
+def _draws(sizes, seed, transposed=False):
+    """The SPEC's weights: each layer's rng.normal(0.0, 1/√in, (out, in)) in order from one generator."""
+    rng = np.random.default_rng(seed)
+    return [rng.normal(0.0, 1 / np.sqrt(n_in), (n_in, n_out)).T if transposed else
+            rng.normal(0.0, 1 / np.sqrt(n_in), (n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+def _check_draws(label, weights, sizes, seed):
+    """The weights are exactly the SPEC's draws (so a course's models, and a grader's replay, are reproducible)."""
+    expected, transposed = _draws(sizes, seed), _draws(sizes, seed, transposed=True)
+    for k, (W, e, t) in enumerate(zip(weights, expected, transposed)):
+        checks.check_array(f"`{label}` W{k + 1 if len(weights) > 1 else ''}", W, e, generic=False,
+                           context=f"the SPEC's draw: rng.normal(0.0, 1/√in, (out, in)) from np.random.default_rng(rng)"
+                                   + (", layer after layer from one generator" if len(weights) > 1 else ""),
+                           mistakes=[(t, "W was drawn as an (in, out) matrix and transposed: draw it in its own shape, "
+                                         "rng.normal(0.0, 1/√in, (out, in))")])
+
+
 @pytest.mark.grade(cell=CELL, points=0.25)
 def test_linear_parameters_and_initialisation(student):
     harness = student.harness("nn")
@@ -96,6 +114,7 @@ def test_linear_parameters_and_initialisation(student):
     checks.check_true(np.allclose(W, generator, rtol=1e-12, atol=0), f"Linear({N_IN}, {N_OUT}, "
                       "rng=np.random.default_rng(3)) differs from rng=3: rng may be a Generator; "
                       "np.random.default_rng(rng) accepts a seed, None or a Generator")
+    _check_draws(label, [W], [N_IN, N_OUT], 3)
     for kind, text in (("none", "rng=None"), ("default", "no rng argument")):
         with hinted(f"Linear({N_IN}, {N_OUT}) with {text}", "Linear(in, out) must work with rng=None, its default "
                                                              "(np.random.default_rng(None) draws fresh randomness)"):
@@ -123,7 +142,9 @@ def test_linear_forward_and_backward(student):
     """Linear(4, 3) with W (3, 4), b (3,) set: y = x Wᵀ + b on x (5, 4); y.backward(g) gives W, b and x their
     grads; an ndarray x is accepted too."""
     W, b, x, g, y, (dW, db), dx = _linear_case()
-    with hinted("Linear(4, 3) on x (5, 4), then y.backward(g)"):
+    with hinted("Linear(4, 3) on x (5, 4), then y.backward(g)",
+                "Linear computes x @ W.T + b, W of PyTorch's layout (out, in) = (3, 4): x @ W without the transpose "
+                "only runs when W is square"):
         got = student.harness("nn").linear_run(4, 3, [W, b], x, g)
     context = "Linear(4, 3) with W (3, 4) and b (3,) written into W.data and b.data; x (5, 4); y.backward(g)"
     checks.check_array("Linear(x)", got["y"], y, context=context,
@@ -245,6 +266,9 @@ def test_mlp_defaults_parameters_and_rng(student):
     checks.check_true(all(np.allclose(a, b, rtol=1e-12, atol=0) for a, b in zip(first, generator)),
                       "MLP([5, 5, 5, 5], rng=np.random.default_rng(1)) differs from rng=1: rng may be a Generator; "
                       "np.random.default_rng(rng) accepts a seed, None or a Generator")
+    mixed = [4, 6, 5, 3]
+    _check_draws("MLP([4, 6, 5, 3], 'tanh', rng=2)", _check_parameters(harness.mlp_init(mixed, "tanh", 2), mixed,
+                 "MLP([4, 6, 5, 3], 'tanh', rng=2)")[0::2], mixed, 2)
     with hinted("MLP([4, 6, 5, 3]) without activation and rng", "MLP(sizes) must work with its defaults "
                                                                   "activation=\"tanh\" and rng=None"):
         got = harness.mlp_run(SIZES, None, [p.copy() for p in params], x, labels)

@@ -120,6 +120,17 @@ def test_sgd_trajectory_matches_torch(student):
                                    context=f"{label} on [W (3, 4), b (4,), c ()]; c.grad is None at step 3 (a parameter "
                                            "without grad is skipped, its velocity unchanged)", generic=False,
                                    mistakes=[(w[k][i], message) for w, message in wrong])
+    # A training loop calls zero_grad() before every step: it clears the grads, never the velocities.
+    label = "SGD(params, lr=0.1, momentum=0.9) with zero_grad() before each step"
+    expected, reset = _torch_sgd(0.1, 0.9), _sgd(p0, grads, 0.1, 0.9, "no_momentum")
+    got = student.harness("nn").sgd_run([p.copy() for p in p0], grads, 0.1, 0.9, zero_between=True)
+    for k, thetas in enumerate(checks.check_list(f"{label} trajectory", got["trajectory"], 5)):
+        for i, name in enumerate(("W", "b", "c")):
+            checks.check_array(f"{name}.data after step {k + 1}", thetas[i], expected[k][i], **checks.TRAJECTORY,
+                               context=label, generic=False,
+                               mistakes=[(reset[k][i], "zero_grad() reset the velocities, so the momentum is lost: "
+                                                       "zero_grad clears every parameter's grad only; the velocities "
+                                                       "live on between steps")])
 
 
 # ------------------------------------------------------------------------------------------ train

@@ -1128,6 +1128,31 @@ def step(self):
             v -= self.lr * p.grad  # v ← γv − ηg, then θ ← θ − v: uphill
             p.data -= v
 '''}, mistake="up the gradient"),
+    "sgd_zero_grad_resets_velocity": Variant({"SGD.zero_grad": '''
+def zero_grad(self):
+    for p in self.params:
+        p.grad = None
+    self.v = [np.zeros(p.shape) for p in self.params]  # "a clean start": the momentum is lost every step
+'''}, mistake="zero_grad() reset the velocities"),
+    "linear_init_drawn_transposed": Variant({"Linear.__init__": '''
+def __init__(self, in_features, out_features, rng=None):
+    rng = np.random.default_rng(rng)
+    self.W = Tensor(rng.normal(0.0, 1 / math.sqrt(in_features), (in_features, out_features)).T, requires_grad=True)
+    self.b = Tensor(np.zeros(out_features), requires_grad=True)
+'''}, mistake="drawn as an (in, out) matrix"),
+    "mul_changes_out_grad_in_place": Variant({"Tensor.__mul__": '''
+def __mul__(self, other):
+    other = other if isinstance(other, Tensor) else Tensor(other)
+    out = Tensor(self.data * other.data, _prev=(self, other))
+
+    def _backward():
+        g = out.grad
+        g *= other.data  # changes out.grad itself
+        self.grad += unbroadcast(g, self.shape)
+        other.grad += unbroadcast(out.grad * self.data, other.shape)
+    out._backward = _backward
+    return out
+'''}, mistake="changes out.grad in place"),
     "sgd_velocity_not_kept": Variant({"SGD.step": '''
 def step(self):
     for p, v in zip(self.params, self.v):

@@ -92,13 +92,15 @@ def mlp_live(submission, sizes, params, x):
 
 def sgd_run(submission, p0, grads, lr, momentum=None, zero_between=False):
     """``SGD([Tensor(p, requires_grad=True) for p in p0], lr[, momentum])`` (momentum None: not passed);
-    for each step's gradient list: set each ``p.grad`` (None stays None: that parameter has no grad),
-    ``step()``. Returns θ after every step, whether each ``p.data`` is still the array it was before
+    for each step's gradient list: ``zero_grad()`` first if ``zero_between`` (as a training loop does), set
+    each ``p.grad`` (None stays None: that parameter has no grad), ``step()``. Returns θ after every step, whether each ``p.data`` is still the array it was before
     the step (in place), and each ``p.grad`` after ``zero_grad()`` at the end."""
     params = [submission.Tensor(np.array(p, dtype=float), requires_grad=True) for p in p0]
     opt = submission.SGD(params, lr) if momentum is None else submission.SGD(params, lr, momentum=momentum)
     trajectory, same = [], []
     for gs in grads:
+        if zero_between:
+            opt.zero_grad()
         for p, g in zip(params, gs):
             p.grad = None if g is None else np.array(g, dtype=float)
         before = [p.data for p in params]
