@@ -110,7 +110,8 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="dlgrade-bench-"))
     base = build_demo_course(work / "base", args.students, quiet=True)
-    cohort = {p["student"]: p["kind"] for p in json.loads((base.root / "cohort.json").read_text())}
+    cohort = {p["student"]: p["kind"] for p in json.loads((base.root / "cohort.json").read_text())
+              if p["assignment"] == ASSIGNMENT}
     n = len(base.submitted(ASSIGNMENT))
 
     nb_course = copy_course(base, work / "nbgrader")

@@ -5,6 +5,7 @@ import csv
 import json
 import random
 import shutil
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from tqdm import tqdm
 from autograder import assignments
 
 from .autograde import autograde
-from .cohort import answer_notebook, make_cohort
+from .cohort import Persona, answer_notebook, make_cohort
 from .collect import ARRIVAL
 from .course import Course, CourseError, check_db_url, shown_url, unreachable
 from .export import defuse, per_test_scores, write_canvas, write_csv, write_xlsx
@@ -87,6 +88,8 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
     course.setup()
     gradebook = CourseGradebook(course.db_url, course.course_id)
     cohorts = {}
+    teams = demo_teams([f"s{i + 1:03d}" for i in range(size)])
+    by_team = team_submitters(teams, demo_assignments())
     for aid in demo_assignments():
         info = assignments.load(aid)
         due = _POLICY.assignment(aid).due
@@ -95,7 +98,10 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
         course.set_due_date(aid, due)
         course.release(aid)
 
-        cohort = cohorts[aid] = make_cohort(info, size)
+        cohort = make_cohort(info, size)
+        if aid in by_team:  # a choice slot: one member hands in for the team
+            cohort = team_cohort(cohort, sorted(by_team[aid]))
+        cohorts[aid] = cohort
         say(f"[2/5] {len(cohort)} students fetch, answer and submit {aid} through nbgrader's exchange")
         gradebook.ensure_students([p.student for p in cohort])
         for persona in tqdm(cohort, disable=quiet, unit="student", leave=False):
@@ -111,10 +117,58 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
     shutil.copy(POLICY, course_dir / "policy.toml")
     students = sorted({p.student for cohort in cohorts.values() for p in cohort})
     write_roster_and_exam(course_dir, students)
+    if by_team:
+        write_teams(course_dir, teams, _teams_formed())
     (course_dir / "cohort.json").write_text(json.dumps(
-        [{"student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours}
-         for cohort in cohorts.values() for p in cohort], indent=1), encoding="utf-8")
+        [{"assignment": aid, "student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours}
+         for aid, cohort in cohorts.items() for p in cohort], indent=1), encoding="utf-8")
     return course
+
+
+def demo_teams(students: list[str], size: int = 3) -> dict[str, list[str]]:
+    """Teams of ``size`` in roster order (the last may be smaller): {"T01": [s001, s002, s003], ...}."""
+    return {f"T{k // size + 1:02d}": students[k:k + size] for k in range(0, len(students), size)}
+
+
+def team_submitters(teams: dict[str, list[str]], graded: list[str]) -> dict[str, set[str]]:
+    """Who hands in each option of a choice slot for their team: the teams take the options in turn, the
+    first team hands in every option (its better one counts), and a team's first member submits."""
+    out: dict[str, set[str]] = {}
+    for slot in _POLICY.slots:
+        options = [o for o in slot.options if o in graded]
+        if len(slot.options) < 2 or not options:
+            continue
+        for k, members in enumerate(teams.values()):
+            for option in options if k == 0 else [options[k % len(options)]]:
+                out.setdefault(option, set()).add(members[0])
+    return out
+
+
+def team_cohort(cohort: list[Persona], submitters: list[str]) -> list[Persona]:
+    """The submitters answer as the cohort's ordinary students do (A1 and A2 show the broken files), the
+    last one a day late."""
+    ordinary = [p for p in cohort if p.kind in ("reference", "correct", "buggy") and not p.late_hours]
+    team = [replace(p, student=s) for p, s in zip(ordinary, submitters)]
+    if team:
+        team[-1] = replace(team[-1], late_hours=26.0)
+    return team
+
+
+def _teams_formed() -> datetime:
+    """Course A's teams form for the choice assignment, three weeks before it is due: after everything
+    before it, so the individual submissions of A1 and A2 stay each student's own."""
+    first_choice = min(_POLICY.assignment(o).due for slot in _POLICY.slots if len(slot.options) > 1
+                       for o in slot.options)
+    return first_choice - timedelta(days=21)
+
+
+def write_teams(course_dir: Path, teams: dict[str, list[str]], joined: datetime) -> None:
+    with open(course_dir / "teams.csv", "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["team", "student", "joined"])
+        for team, members in teams.items():
+            for student in members:
+                out.writerow([team, student, joined.isoformat()])
 
 
 def _require_empty_gradebook(db_url: str) -> None:

@@ -14,7 +14,8 @@ Files:
 
 * roster: ``id, first_name, last_name`` required; ``email, lms_id, section`` optional.
 * teams: ``team, student``, one row per member; optional ``left`` (a date, which means 00:00 UTC
-  that day, or a datetime with time zone): the student is a member until then. A student may be in
+  that day, or a datetime with time zone): the student is a member until then; optional ``joined``
+  (the same): a member from then on, so a team formed mid-term shares nothing submitted before. A student may be in
   several teams only if every earlier membership has a ``left``. Current members (no ``left``) may
   not exceed the policy's largest group size.
 * extensions: ``student, assignment`` plus ``hours`` (extra hours) or ``due`` (new due, with time
@@ -65,8 +66,11 @@ class Membership:
     team: str
     student: str
     left: datetime | None = None  # aware; a member until then (exclusive)
+    joined: datetime | None = None  # aware; a member from then on (teams formed mid-term)
 
     def active(self, when: datetime | None) -> bool:
+        if self.joined is not None and (when is None or when < self.joined):
+            return False
         return self.left is None or (when is not None and when < self.left)
 
 
@@ -104,16 +108,22 @@ def read_teams(path: str | Path, roster: list[Student], policy: Policy | None = 
             problems.append(f"line {line}: duplicate: {sid!r} is in team {team!r} already (line {seen[team, sid]})")
             continue
         seen[team, sid] = line
-        left = None
-        if row.get("left"):
-            left = _parse_when(row["left"])
-            if left is None:
-                problems.append(f"line {line}: left {row['left']!r} is not a date; write e.g. 2026-11-20")
-                ok = False
-        elif ok:
+        when = {}
+        for field in ("joined", "left"):
+            if row.get(field):
+                when[field] = _parse_when(row[field])
+                if when[field] is None:
+                    problems.append(f"line {line}: {field} {row[field]!r} is not a date; write e.g. 2026-11-20")
+                    ok = False
+        joined, left = when.get("joined"), when.get("left")
+        if joined and left and joined >= left:
+            problems.append(f"line {line}: {sid!r} left team {team!r} ({row['left']}) before joining it "
+                            f"({row['joined']}); swap the dates or leave one empty")
+            ok = False
+        if ok and not row.get("left"):
             current.setdefault(sid, []).append((team, line))
         if ok:
-            members.append(Membership(team, sid, left))
+            members.append(Membership(team, sid, left, joined))
     for sid, teams in current.items():
         for team, line in teams[1:]:
             problems.append(f"line {line}: {sid!r} is a current member of team {teams[0][0]!r} (line {teams[0][1]}) "

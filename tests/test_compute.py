@@ -286,6 +286,16 @@ def test_a_student_who_left_the_team_gets_only_submissions_from_before():
     assert [r.slot("g1").score for r in table.rows] == [8, 8, 8]
 
 
+def test_a_team_formed_mid_term_shares_only_what_was_submitted_after():
+    joined = datetime(2026, 10, 1, tzinfo=UTC)
+    team = [Membership("T", s, joined=joined) for s in ("s1", "s2", "s3")]
+    before = {("g1", "s1"): SubmissionScore(8, 10, datetime(2026, 9, 30, tzinfo=UTC))}
+    table = compute_grades(small_policy(), before, ROSTER, teams=team)
+    assert [r.slot("g1").status for r in table.rows] == ["graded", "not submitted", "not submitted"]
+    table = compute_grades(small_policy(), {("g1", "s1"): on_time(8)}, ROSTER, teams=team)
+    assert [r.slot("g1").score for r in table.rows] == [8, 8, 8]
+
+
 def test_teams_do_not_share_individual_assignments():
     table = compute_grades(small_policy(), {("a1", "s1"): on_time(8)}, ROSTER, teams=TEAM)
     assert [r.slot("a1").status for r in table.rows] == ["graded", "not submitted", "not submitted"]

@@ -6,6 +6,7 @@ import sys
 import nbformat
 import pytest
 
+from autograder import assignments
 from grading.build import build_source_notebook
 
 GRADE_ONE = [sys.executable, "-m", "grading.cli", "grade-one"]
@@ -40,6 +41,16 @@ def test_json_output_has_the_documented_fields(perfect):
     assert data["assignment"] == "a1_mlp" and data["error"] is None
     assert data["score"] == data["max_score"] == 10
     assert data["tests"] and set(data["tests"][0]) == {"name", "cell", "points", "max_points", "passed", "message"}
+
+
+@pytest.mark.parametrize("assignment_id", [a for a in assignments.known() if a != "a1_mlp"])
+def test_every_assignments_reference_notebook_scores_full_marks(assignment_id, tmp_path):
+    path = tmp_path / assignments.load(assignment_id).notebook
+    nbformat.write(build_source_notebook(assignment_id), str(path))
+    proc = _grade(assignment_id, path, "--json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 0 and data["error"] is None, proc.stderr
+    assert data["score"] == data["max_score"] == 10, [t for t in data["tests"] if not t["passed"]]
 
 
 def test_unreadable_notebook_is_one_line_reason(tmp_path):

@@ -116,6 +116,20 @@ def test_teams_with_a_student_who_left(tmp_path):
         Membership("T2", "s3"), Membership("T2", "s4")]
 
 
+def test_teams_formed_mid_term_have_a_joined_date(tmp_path):
+    path = write(tmp_path, "team,student,joined,left\nT1,s1,2026-12-05,\nT1,s2,2026-12-05T12:00:00+01:00,\n"
+                           "T0,s3,,2026-12-01\nT1,s3,2026-12-01,\n")
+    assert read_teams(path, ROSTER, COURSE_B) == [
+        Membership("T1", "s1", None, datetime(2026, 12, 5, tzinfo=UTC)),
+        Membership("T1", "s2", None, datetime(2026, 12, 5, 11, tzinfo=UTC)),
+        Membership("T0", "s3", datetime(2026, 12, 1, tzinfo=UTC)),
+        Membership("T1", "s3", None, datetime(2026, 12, 1, tzinfo=UTC))]
+    bad = write(tmp_path, "team,student,joined,left\nT1,s1,2026-12-05,2026-12-01\nT1,s2,someday,\n")
+    assert problems_of(read_teams, bad, ROSTER, COURSE_B) == [
+        "line 2: 's1' left team 'T1' (2026-12-01) before joining it (2026-12-05); swap the dates or leave one empty",
+        "line 3: joined 'someday' is not a date; write e.g. 2026-11-20"]
+
+
 def test_team_problems_line_by_line(tmp_path):
     path = write(tmp_path, "team,student,left\n"
                            "T1,s1,\n"             # 2
