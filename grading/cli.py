@@ -145,7 +145,8 @@ def _report(args) -> int:
 def _demo(args) -> int:
     from .demo import run_demo
 
-    run_demo(Path(args.dir), size=args.students, workers=args.jobs, timeout=args.timeout, db_url=args.db)
+    run_demo(Path(args.dir), size=args.students, workers=args.jobs, timeout=args.timeout, db_url=args.db,
+             course=args.course)
     return 0
 
 
@@ -251,6 +252,9 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("demo", help="build, submit, collect and grade a demo course")
     p.add_argument("--dir", default="demo-course", help="course directory (replaced)")
+    p.add_argument("--course", choices=("a", "b"), default="a",
+                   help="a: course A's bonus scheme (courses/course_a.toml); b: course B's weighted scheme with "
+                        "four assignments, teams and an exam (courses/course_b.toml)")
     p.add_argument("--students", type=int, default=32)
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     p.add_argument("--timeout", type=float, default=None,

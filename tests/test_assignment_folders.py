@@ -15,7 +15,7 @@ from autograder.job import GradingJob
 from autograder.runner import GradingProcess, grade_source
 from autograder.variants import apply_overrides
 from grading.build import build_source_notebook, solution_source
-from grading.cohort import Persona, answer_notebook
+from grading.demo.cohort import Persona, answer_notebook
 from grading.course import Course
 from grading.gradebook import CourseGradebook
 from submissions import write_notebook

@@ -10,7 +10,7 @@ import pytest
 
 from autograder import assignments
 from autograder.runner import grade_notebook
-from grading.cohort import Persona, answer_notebook
+from grading.demo.cohort import Persona, answer_notebook
 from grading.collect import ARRIVAL
 from grading.course import Course
 from grading.gradebook import CourseGradebook

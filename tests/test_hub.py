@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignments
-from grading.cohort import fill_solutions
+from grading.demo.cohort import fill_solutions
 from hub_config.provision import provision, remove
 from hub_config.settings import load
 from hub_config.trial import start_hub, stop_hub, wait_ready

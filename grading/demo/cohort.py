@@ -16,7 +16,7 @@ from autograder import assignments
 from autograder.assignments import AssignmentInfo
 from autograder.variants import apply_overrides
 
-from .build import module_code
+from ..build import module_code
 
 
 @dataclass
