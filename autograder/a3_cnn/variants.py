@@ -1,0 +1,4 @@
+"""placeholder"""
+from autograder.variants import Variant
+BUGGY = {}
+CORRECT = {}
