@@ -69,7 +69,8 @@ def pool(kind, x, kernel, stride=None, g=None) -> dict:
 
 def conv_backward_loops(x, W, g, stride=1, padding=0, assign=False, backward_stride=True, last_sample=False):
     """(dx, dW) by loops over (n, f, i, j), as a student writes them, with one slip switched on:
-    ``assign``: dxp[window] = ... (the last window wins where windows overlap); ``backward_stride=False``:
+    ``assign``: dxp[window] = ... (the last window wins where windows overlap): True in the loop over (n, f, i, j),
+    "per_position" in a loop over (i, j) only that sums over n and f at once; ``backward_stride=False``:
     window (i, j) read at (i, j) instead of (i·sH, j·sW); ``last_sample``: dW set (=) per sample, so only the
     last one is kept."""
     (sh, sw), (ph, pw) = pair(stride, 1), pair(padding, 0)
@@ -79,6 +80,12 @@ def conv_backward_loops(x, W, g, stride=1, padding=0, assign=False, backward_str
     F_, _, kh, kw = W.shape
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
     dxp, dW = np.zeros(xp.shape), np.zeros(W.shape)
+    if assign == "per_position":
+        for i in range(g.shape[2]):
+            for j in range(g.shape[3]):
+                r, c = i * sh, j * sw
+                dxp[:, :, r:r + kh, c:c + kw] = np.einsum("nf,fcuv->ncuv", g[:, :, i, j], W)
+        return dxp[:, :, ph:ph + H, pw:pw + Wd], None
     for n in range(N):
         dW_n = np.zeros(W.shape)
         for f in range(F_):
@@ -116,6 +123,10 @@ def pool_backward_loops(kind, x, kernel, stride, g, slip):
                         share[...] = g[n, c, i, j]
                     elif slip == "first":
                         share[0, 0] = g[n, c, i, j]
+                    elif slip == "channel":  # np.argmax over the whole channel, not the window
+                        u, v = np.unravel_index(int(np.argmax(x[n, c])), x.shape[2:])
+                        dx[n, c, u, v] += g[n, c, i, j]
+                        continue
                     elif slip == "unravel_kh":  # dx[n, c, r + u, s + v] += g, wherever that lands
                         u, v = divmod(int(np.argmax(window)), kh)
                         dx[n, c, r + u, s + v] += g[n, c, i, j]
@@ -197,8 +208,12 @@ def conv_shape_hints(x_shape, W_shape, stride=1, padding=0) -> dict:
                                                                      "p rows above and below, p columns left and right",
         (N, F_, *out_size(H, Wd, (kw, kh), (sh, sw), (ph, pw))): "the kernel's rows and columns are swapped: W is "
                                                                   "(F, C, kH, kW), kH runs over the rows",
-        (N, F_, *out_size(H, Wd, (kh, kw), (sw, sh), (pw, ph))): "the stride or padding pair is read the wrong way "
-                                                                  "round: pairs are (rows, columns)",
+        (N, F_, *out_size(H, Wd, (kh, kw), (sw, sh), (pw, ph))): "the stride and padding pairs are read the wrong "
+                                                                  "way round: pairs are (rows, columns)",
+        (N, F_, *out_size(H, Wd, (kh, kw), (sw, sh), (ph, pw))): "the stride pair is read the wrong way round: "
+                                                                  "stride=(sH, sW), rows then columns",
+        (N, F_, *out_size(H, Wd, (kh, kw), (sh, sw), (pw, ph))): "the padding pair is read the wrong way round: "
+                                                                  "padding=(pH, pW), rows then columns",
         (N, F_, right[3], right[2]): "rows and columns are swapped in the output",
         (N, C, right[2], right[3]): "the output has C (input) channels: out has F channels, one per kernel, each "
                                     "summing over all C input channels",

@@ -46,9 +46,10 @@ def input_slips(x, W, b, g, stride, padding, ref):
         slips.append((lambda: conv_backward_loops(x, W, g, stride, padding, backward_stride=False)[0],
                       "the stride is missing in backward: window (i, j) starts at (i·sH, j·sW) there too"))
     if kh > sh or kw > sw:
-        slips.append((lambda: conv_backward_loops(x, W, g, stride, padding, assign=True)[0],
-                      "overlapping windows overwrite each other: dxp[...] = ... keeps only the last window's share; "
-                      "every window adds its share (+=)"))
+        for how in (True, "per_position"):
+            slips.append((lambda how=how: conv_backward_loops(x, W, g, stride, padding, assign=how)[0],
+                          "overlapping windows overwrite each other: dxp[...] = ... keeps only the last window's "
+                          "share; every window adds its share (+=)"))
     return slips
 
 

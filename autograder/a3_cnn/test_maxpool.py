@@ -42,7 +42,10 @@ def backward_slips(x, kernel, stride, g):
               "every position of a window gets the window's gradient: only its maximum does (it alone set the "
               "output)"),
              (lambda: pool_backward_loops("max", x, kernel, stride, g, "first"),
-              "the gradient goes to each window's first position: it goes to the position of its maximum")]
+              "the gradient goes to each window's first position: it goes to the position of its maximum"),
+             (lambda: pool_backward_loops("max", x, kernel, stride, g, "channel"),
+              "every window's gradient goes to the largest value of the whole channel (np.argmax without the "
+              "window): each window's own maximum gets its gradient")]
     if kh > sh or kw > sw:
         slips.append((lambda: pool_backward_loops("max", x, kernel, stride, g, "assign"),
                       "overlapping windows overwrite each other (dx[window] = ...): an input that is the maximum of "
@@ -150,6 +153,6 @@ def test_maxpool_backward_overlapping_windows(student):
 @pytest.mark.grade(cell=CELL, points=0.25)
 @checks.most_specific()
 def test_maxpool_backward_non_square(student):
-    x, g = _case(3507, (2, 2, 7, 8), (3, 2), (2, 1))
-    _check(student, x, (3, 2), (2, 1), g, "x (2, 2, 7, 8), kernel (3, 2), stride (2, 1): rows and columns differ, "
-                                          "and row 6 no window reaches")
+    x, g = _case(3507, (2, 2, 9, 7), (2, 3), (2, 1))
+    _check(student, x, (2, 3), (2, 1), g, "x (2, 2, 9, 7), kernel (2, 3), stride (2, 1): rows and columns differ, "
+                                          "and row 8 no window reaches")

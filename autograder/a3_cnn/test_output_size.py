@@ -30,6 +30,8 @@ def _slips(H, W, k, s, p):
         (((H + 2 * ph - kw) // sh + 1, (W + 2 * pw - kh) // sw + 1), "the kernel's rows and columns are swapped: "
                                                                       "kernel_size=(kH, kW), kH runs over the rows"),
         (((H + 2 * ph - kh) + 1, (W + 2 * pw - kw) + 1), "the stride is ignored"),
+        (((H + 2 * ph - kh) // sh + 1, (W + 2 * ph - kw) // sh + 1), "the columns use the rows' stride and padding: a "
+                                                                      "pair's second entry is for the columns"),
     ]
 
 

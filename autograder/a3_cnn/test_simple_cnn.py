@@ -21,12 +21,16 @@ SHAPES = [(5, 2, 3, 3), (5,), (3, 5 * 3 * 4), (3,)]
 ORDER = "[conv.W, conv.b, fc.W, fc.b]"
 
 
-def torch_cnn(params, x, g=None, flatten="nchw", pool="max", relu=True):
-    """Logits and, given g = dL/dlogits, dL/dx and the parameters' gradients; the keywords simulate slips."""
+def torch_cnn(params, x, g=None, flatten="nchw", pool="max", relu=True, relu_grad=True):
+    """Logits and, given g = dL/dlogits, dL/dx and the parameters' gradients; the keywords simulate slips
+    (``relu_grad=False``: relu in forward, its derivative left out of backward)."""
     ts = checks.torch64(*params, grad=True)
     xt = checks.torch64(x, grad=True)
     h = F.conv2d(xt, ts[0], ts[1], padding=1)
-    h = torch.relu(h) if relu else h
+    if not relu_grad:
+        h = h + (torch.relu(h) - h).detach()
+    elif relu:
+        h = torch.relu(h)
     h = F.max_pool2d(h, 2) if pool == "max" else F.avg_pool2d(h, 2)
     h = h.permute(0, 2, 3, 1) if flatten == "nhwc" else h
     logits = F.linear(torch.flatten(h, 1), ts[2], ts[3])
@@ -130,7 +134,9 @@ def test_simple_cnn_backward_matches_torch(student):
     context = ("SimpleCNN((2, 7, 9), 3, 5) with the grader's parameters, x (3, 2, 7, 9), g = dL/dlogits (3, 3); the "
                "latest forward's batch")
     slips = {"nhwc": ("the features are flattened channels-last (NHWC): Flatten is C order, as torch.flatten(x, 1)",
-                      lambda: torch_cnn(params, x, g, flatten="nhwc"))}
+                      lambda: torch_cnn(params, x, g, flatten="nhwc")),
+             "relu_grad": ("relu' is missing in backward: the gradient that reaches the conv is multiplied by "
+                           "relu'(z), z the conv's output", lambda: torch_cnn(params, x, g, relu_grad=False))}
     checks.check_array("dx returned by SimpleCNN.backward(g)", dx, ref_dx, context=context,
                        mistakes=[(lambda f=f: f()[1], m) for m, f in slips.values()],
                        factors=checks.layer_factors(3))
