@@ -76,7 +76,7 @@ def numeric_gradient(f, x, g, h=1e-6):
     return grad
 
 
-def make_bars(n, rng, size=8, noise=0.3):
+def make_bars(n, rng, size=8, noise=0.25):
     """n images (n, 1, size, size) with labels (n,): 0 = one horizontal line of ones, 1 = one vertical line, at a
     random row or column, plus N(0, noise²) noise on every pixel."""
     rng = np.random.default_rng(rng)

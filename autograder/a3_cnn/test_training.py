@@ -26,7 +26,7 @@ from autograder.a3_cnn.oracle import hinted
 
 CELL = "test_training"
 REPLAY = dict(epochs=3, lr=0.02, batch_size=8, rng=5)
-DEFAULTS = dict(epochs=10, lr=0.05, batch_size=32, rng=0)
+DEFAULTS = dict(epochs=10, lr=0.03, batch_size=16, rng=0)
 NAMES = ("conv.W", "conv.b", "fc.W", "fc.b")
 
 # The first torch optimizer imports torch._dynamo (~2 s): pay it at collection, outside the tests' time limits.
@@ -194,29 +194,30 @@ def test_train_cnn_replays_in_torch(student):
 @pytest.mark.grade(cell=CELL, points=0.25)
 @checks.most_specific()
 def test_train_cnn_defaults_replay_in_torch(student):
-    """train_cnn(X, y) on 40 images (1, 6, 6): 10 epochs of batches of 32 and 8, Adam(lr=0.05), rng 0, replayed
+    """train_cnn(X, y) on 40 images (1, 6, 6): 10 epochs of batches of 16, 16 and 8, Adam(lr=0.03), rng 0, replayed
     in torch; and the same as those defaults spelled out."""
     rng = np.random.default_rng(3902)
     X, y = rng.normal(size=(40, 1, 6, 6)), rng.integers(0, 2, 40)
     d = DEFAULTS
     _check_replay(student, X, y, {}, d, "train_cnn(X, y) with its default arguments", [
-        ({"lr": 0.01}, "the default lr is 0.05, not 0.01"),
-        ({"lr": 0.001}, "the default lr is 0.05, not 0.001 (Adam's own default)"),
+        ({"lr": 0.01}, "the default lr is 0.03, not 0.01"),
+        ({"lr": 0.05}, "the default lr is 0.03, not 0.05"),
+        ({"lr": 0.001}, "the default lr is 0.03, not 0.001 (Adam's own default)"),
         ({"epochs": d["epochs"] - 1}, f"one epoch too few: the default is epochs = {d['epochs']}"),
         ({"epochs": d["epochs"] + 1}, f"one epoch too many: the default is epochs = {d['epochs']}"),
-        ({"batch_size": 16}, "the default batch_size is 32, not 16"),
-        ({"batch_size": len(y)}, "the whole training set is one batch: the default batch_size is 32"),
+        ({"batch_size": 32}, "the default batch_size is 16, not 32"),
+        ({"batch_size": len(y)}, "the whole training set is one batch: the default batch_size is 16"),
         *SHUFFLE_SLIPS,
     ])
-    with hinted("train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0)"):
+    with hinted("train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0)"):
         spelled = student.train_cnn(X, y, **d).parameters()
     plain = _trained(student, X, y, {}, "train_cnn(X, y)")
     checks.check_true(_same([np.asarray(p, dtype=float) for p in plain], [np.asarray(p, dtype=float) for p in spelled]),
-                      "train_cnn(X, y) and train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0) give different "
+                      "train_cnn(X, y) and train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0) give different "
                       "parameters: the defaults must be exactly the SPEC's, and train_cnn deterministic")
 
 
-def bars(n, seed, size=8, noise=0.3):
+def bars(n, seed, size=8, noise=0.25):
     """n images (n, 1, size, size): label 0 a horizontal line of ones, 1 a vertical one, at a random row or column,
     plus N(0, noise²) on every pixel (the notebook's make_bars, written again here)."""
     rng = np.random.default_rng(seed)
@@ -247,4 +248,4 @@ def test_train_cnn_learns_bars(student):
     accuracy = float(np.mean(labels == y_new))
     checks.check_true(accuracy >= THRESHOLD, f"train_cnn(X, y) with its defaults reaches {accuracy:.1%} accuracy on 200 "
                                              f"new bar images; a correct solution reaches at least {THRESHOLD:.0%} "
-                                             "(SimpleCNN, 10 epochs of batches of 32, Adam(lr=0.05))")
+                                             "(SimpleCNN, 10 epochs of batches of 16, Adam(lr=0.03))")

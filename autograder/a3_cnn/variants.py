@@ -192,7 +192,7 @@ class MaxPool2d:
 '''
 
 _TRAIN = '''
-def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
     rng = np.random.default_rng(rng)
     model = SimpleCNN(X.shape[1:], int(y.max()) + 1, rng=rng)
     opt = Adam(lr)
@@ -695,7 +695,7 @@ def backward(self, grad_out):
         "    rng = np.random.default_rng(rng)\n", "    seed, rng = rng, np.random.default_rng(rng)\n")},
         mistake="new generator"),
     "train_new_generator_every_epoch": Variant({"train_cnn": '''
-def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
     model = SimpleCNN(X.shape[1:], int(y.max()) + 1, rng=rng)
     opt = Adam(lr)
     N = X.shape[0]
@@ -714,16 +714,16 @@ def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
         _slip(_TRAIN, "    opt = Adam(lr)\n", ""), "order = rng.permutation(N)\n",
         "order = rng.permutation(N)\n        opt = Adam(lr)\n")}, mistake="new Adam"),
     "train_ignores_batch_size": Variant({"train_cnn": _slip(_slip(
-        _TRAIN, "for start in range(0, N, batch_size):", "for start in range(0, N, 32):"),
-        "idx = order[start:start + batch_size]", "idx = order[start:start + 32]")},
+        _TRAIN, "for start in range(0, N, batch_size):", "for start in range(0, N, 16):"),
+        "idx = order[start:start + batch_size]", "idx = order[start:start + 16]")},
         mistake="batch_size argument is ignored"),
     "train_classes_from_unique_labels": Variant({"train_cnn": _slip(
         _TRAIN, "int(y.max()) + 1", "len(np.unique(y))")}, mistake="max(y) + 1"),
     "train_default_lr": Variant({"train_cnn": _slip(
-        _TRAIN, "def train_cnn(X, y, epochs=10, lr=0.05,", "def train_cnn(X, y, epochs=10, lr=0.01,")},
-        mistake="default lr is 0.05"),
+        _TRAIN, "def train_cnn(X, y, epochs=10, lr=0.03,", "def train_cnn(X, y, epochs=10, lr=0.01,")},
+        mistake="default lr is 0.03"),
     "train_full_batch": Variant({"train_cnn": '''
-def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
     rng = np.random.default_rng(rng)
     model = SimpleCNN(X.shape[1:], int(y.max()) + 1, rng=rng)
     opt = Adam(lr)
@@ -999,7 +999,7 @@ class SimpleCNN:
         return self.forward(x).argmax(axis=1)
 '''},
     "train_cnn_with_np_split": {"train_cnn": '''
-def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
     gen = np.random.default_rng(rng)
     n_classes = int(np.max(y)) + 1
     model = SimpleCNN(tuple(X.shape[1:]), n_classes, rng=gen)

@@ -80,7 +80,7 @@ class SimpleCNN:
         return np.argmax(self.forward(x), axis=1)
 
 
-def train_cnn(X, y, epochs=10, lr=0.05, batch_size=32, rng=0):
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
     """rng = default_rng(rng); SimpleCNN(X.shape[1:], max(y) + 1, rng=rng); one Adam(lr); per epoch one rng.permutation(N)
     cut into batches of batch_size (the last may be smaller), each: forward, backward(CE grad), Adam step."""
     rng = np.random.default_rng(rng)
