@@ -143,7 +143,28 @@ def test_residual_block_input_gradient(student):
                        factors=checks.layer_factors(2))
 
 
-@pytest.mark.grade(cell=CELL, points=0.125)
+@pytest.mark.grade(cell=CELL, points=0.0625)
+@checks.most_specific()
+def test_residual_block_initialisation(student):
+    """ResidualBlock(4, rng=2): conv1 and conv2 are Conv2d(4, 4, 3, padding=1) drawn in that order from one
+    generator (so they differ); ResidualBlock(4) without rng works too."""
+    facts = student.harness("cnn").residual_init(4, 2)
+    for label, convs in (("ResidualBlock(4, rng=2)", facts["seeded"]), ("ResidualBlock(4)", facts["default"])):
+        for name, (W, b) in zip(("conv1", "conv2"), convs):
+            checks.check_true(np.shape(W) == (4, 4, 3, 3) and np.shape(b) == (4,),
+                              f"{label}.{name} should be Conv2d(4, 4, 3, padding=1): W (4, 4, 3, 3) and b (4,), not "
+                              f"{np.shape(W)} and {np.shape(b)}")
+            checks.check_true(not np.any(b), f"{label}.{name}.b should start at 0")
+    (W1, _), (W2, _) = facts["seeded"]
+    checks.check_true(not np.array_equal(W1, W2), "ResidualBlock(4, rng=2) gives conv1 and conv2 the same weights: "
+                                                  "draw both from one generator, rng = np.random.default_rng(rng), "
+                                                  "passed to each Conv2d in turn")
+    checks.check_true(np.array_equal(W1, facts["one_generator"][0]) and np.array_equal(W2, facts["one_generator"][1]),
+                      "ResidualBlock(4, rng=2) should draw conv1's and then conv2's weights from one generator "
+                      "g = np.random.default_rng(2): Conv2d(4, 4, 3, padding=1, rng=g) twice; yours draws others")
+
+
+@pytest.mark.grade(cell=CELL, points=0.0625)
 @checks.most_specific()
 def test_residual_block_parameter_gradients(student):
     x, params, g, _, answers = _block_case(3704)

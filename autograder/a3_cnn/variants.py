@@ -646,6 +646,11 @@ class ResidualBlock:
     def backward(self, grad_out):
         return grad_out + self.conv1.backward(self.conv2.backward(grad_out * relu_grad(self.z2)) * relu_grad(self.z1))
 '''}, mistake="before adding"),
+    "residual_same_seed_for_both_convs": Variant({"ResidualBlock.__init__": '''
+def __init__(self, channels, rng=None):
+    self.conv1 = Conv2d(channels, channels, 3, padding=1, rng=rng)
+    self.conv2 = Conv2d(channels, channels, 3, padding=1, rng=rng)
+'''}, mistake="same weights"),
     "residual_adds_into_x": Variant({"ResidualBlock.forward": '''
 def forward(self, x):
     self.z1 = self.conv1.forward(x)

@@ -89,3 +89,18 @@ def training_setup(submission, in_shape, n_classes, seed, n, epochs):
     model = submission.SimpleCNN(tuple(in_shape), n_classes, rng=gen)
     params = _copies(model.parameters())
     return {"params": params, "orders": [gen.permutation(n) for _ in range(epochs)]}
+
+
+def residual_init(submission, channels, seed):
+    """``ResidualBlock(channels, rng=seed)``'s conv1 and conv2 (W, b), ``ResidualBlock(channels)``'s (no rng), and
+    what one generator ``np.random.default_rng(seed)`` gives to two ``Conv2d(channels, channels, 3, padding=1,
+    rng=gen)`` in a row (the SPEC's order)."""
+    def convs(block):
+        return [[np.array(c.W, dtype=float), np.array(c.b, dtype=float)] for c in (block.conv1, block.conv2)]
+
+    gen = np.random.default_rng(seed)
+    first = submission.Conv2d(channels, channels, 3, padding=1, rng=gen)
+    second = submission.Conv2d(channels, channels, 3, padding=1, rng=gen)
+    return {"seeded": convs(submission.ResidualBlock(channels, rng=seed)),
+            "default": convs(submission.ResidualBlock(channels)),
+            "one_generator": [np.array(first.W, dtype=float), np.array(second.W, dtype=float)]}
