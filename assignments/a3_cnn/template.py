@@ -24,7 +24,8 @@
 # Passing every visible test is necessary, not sufficient.
 #
 # **Time.** Any correct implementation is accepted: plain Python loops, `np.einsum`, im2col, ... The hidden tests
-# keep their shapes small, so even seven nested loops pass each test within its 5 s; training gets 60 s.
+# keep their shapes small, so even seven nested loops pass each test within its 5 s; training tests get 20 s
+# (replays on tiny data) and 60 s (learning the bars).
 #
 # **Warnings count as failures.** A test cell that writes anything to stderr scores zero.
 #
