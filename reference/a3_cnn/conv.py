@@ -15,7 +15,8 @@ class Conv2d:
     """out[n, f, i, j] = b[f] + Σ_{c,u,v} W[f, c, u, v] · xp[n, c, i·sh + u, j·sw + v], xp = x zero-padded by p on every side."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
-        """W ~ N(0, 2/fan_in) (Kaiming), fan_in = C·kH·kW, shape (F, C, kH, kW); b = 0, shape (F,)."""
+        """kernel_size, stride, padding: an int or a (rows, columns) pair. W ~ N(0, 2/fan_in) (Kaiming) with
+        fan_in = C·kH·kW, shape (F, C, kH, kW), drawn from np.random.default_rng(rng); b = 0, shape (F,)."""
         self.kernel_size, self.stride, self.padding = pair(kernel_size), pair(stride), pair(padding)
         rng = np.random.default_rng(rng)
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
@@ -23,7 +24,7 @@ class Conv2d:
         self.b = np.zeros(out_channels)
 
     def forward(self, x):
-        """The windows of xp as a (N, C, Ho, Wo, kH, kW) view, contracted with W over (c, u, v); x is kept for backward."""
+        """x (N, C, H, W) → out (N, F, Ho, Wo) by the formula above, with the layer's current W and b; keeps what backward needs."""
         (ph, pw), (sh, sw) = self.padding, self.stride
         self.x_shape = x.shape
         self.xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))

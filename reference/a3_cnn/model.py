@@ -11,7 +11,7 @@ class Flatten:
     """(N, C, H, W) → (N, C·H·W) in C order, as torch.flatten(x, 1): index c·H·W + h·W + w."""
 
     def forward(self, x):
-        """x.reshape(N, −1); the shape is kept for backward."""
+        """x (N, C, H, W) → (N, C·H·W); the shape is kept for backward."""
         self.x_shape = x.shape
         return x.reshape(x.shape[0], -1)
 

@@ -11,7 +11,7 @@ class MaxPool2d:
         self.stride = self.kernel_size if stride is None else pair(stride)
 
     def forward(self, x):
-        """The max of each window; where it is (its flat index u·kW + v in the window) is kept for backward."""
+        """x (N, C, H, W) → (N, C, Ho, Wo), the max of each window; remembers where each maximum is, for backward."""
         (sh, sw), self.x_shape = self.stride, x.shape
         windows = np.lib.stride_tricks.sliding_window_view(x, self.kernel_size, axis=(2, 3))[:, :, ::sh, ::sw]
         flat = windows.reshape(*windows.shape[:4], -1)
@@ -39,7 +39,7 @@ class AvgPool2d:
         self.stride = self.kernel_size if stride is None else pair(stride)
 
     def forward(self, x):
-        """The mean of each window."""
+        """x (N, C, H, W) → (N, C, Ho, Wo), the mean of each window."""
         (sh, sw), self.x_shape = self.stride, x.shape
         windows = np.lib.stride_tricks.sliding_window_view(x, self.kernel_size, axis=(2, 3))[:, :, ::sh, ::sw]
         return windows.mean(axis=(-2, -1))
