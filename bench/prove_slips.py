@@ -1,8 +1,8 @@
-"""How an assignment's hidden graders fare on slips written without reading them (bench/a1_slips.py, ...).
+"""How an assignment's hidden graders fare on slips written without reading them (bench/a1_mlp_slips.py, ...).
 
-    .venv/bin/python bench/prove_slips.py [a1_mlp|a2_autograd] [--json] [--jobs N]
+    .venv/bin/python bench/prove_slips.py [ASSIGNMENT] [--json] [--jobs N]
 
-The slips of ``aN_name`` are in ``bench/aN_slips.py``.
+The slips of assignment ``ID`` are in ``bench/ID_slips.py``.
 
 Each slip is graded as a submission, with the reference, in one sandboxed batch (the same engine as
 ``dlgrade prove``). A slip is *caught* when it loses points, and *named* when a failing test's
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="grading processes (default: all cores)")
     args = parser.parse_args()
 
-    slips_file = Path(__file__).with_name(f"{args.assignment.split('_')[0]}_slips.py")
+    slips_file = Path(__file__).with_name(f"{args.assignment}_slips.py")
     slips = runpy.run_path(str(slips_file))["SLIPS"]
     source = solution_source(args.assignment)
     programs = {"reference": source} | {name: apply_overrides(source, ov) for name, (ov, _, _) in slips.items()}
