@@ -1,9 +1,10 @@
 """The demo's people and their files: roster, exam scores, teams and an extension.
 
-Teams hand in the choice slots' assignments: course A's teams of three form three weeks before
-the first choice assignment is due (after everything before it, so A1 and A2 stay each student's
-own), course B's assignments 3 and 4 are group work. The teams take a slot's options in turn,
-the first team hands in every option (its better one counts), and a team's first member submits.
+Teams hand in the choice slots' assignments (course A's and course B's third, course B's fourth):
+they form three weeks before the first of them is due, after everything else, so the assignments
+before stay each student's own (course A allows teams of up to three throughout; in the demo its
+students do A1 and A2 alone). The teams take a slot's options in turn, the first team hands in
+every option (its better one counts), and a team's first member submits.
 """
 from __future__ import annotations
 
@@ -47,10 +48,11 @@ def demo_teams(students: list[str]) -> dict[str, list[str]]:
 
 
 def team_submitters(policy: Policy, teams: dict[str, list[str]], graded: list[str]) -> dict[str, list[str]]:
-    """{option: the students who hand it in for their team, in team order} for every group assignment."""
+    """{option: the students who hand it in for their team, in team order} for every choice slot's group
+    assignment."""
     out: dict[str, list[str]] = {}
-    for slot in policy.slots:
-        options = [o for o in slot.options if o in graded and policy.assignment(o).group_size > 1]
+    for slot in _team_slots(policy):
+        options = [o for o in slot.options if o in graded]
         if not options:
             continue
         for k, members in enumerate(teams.values()):
@@ -69,9 +71,13 @@ def team_cohort(cohort: list[Persona], submitters: list[str]) -> list[Persona]:
     return team
 
 
+def _team_slots(policy: Policy) -> list:
+    return [s for s in policy.slots if len(s.options) > 1 and all(policy.assignment(o).group_size > 1 for o in s.options)]
+
+
 def teams_formed(policy: Policy) -> datetime:
-    """Three weeks before the first group assignment is due."""
-    return min(a.due for a in policy.assignments if a.group_size > 1) - timedelta(days=21)
+    """Three weeks before the first choice slot's assignment is due."""
+    return min(policy.assignment(o).due for s in _team_slots(policy) for o in s.options) - timedelta(days=21)
 
 
 def write_teams(course_dir: Path, teams: dict[str, list[str]], joined: datetime) -> None:
