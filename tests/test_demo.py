@@ -51,3 +51,31 @@ def test_demo_grades_a_small_cohort_into_the_gradebook_sheets_and_report(tmp_pat
     assert rows[1][0].strip() == "Points Possible" and len(rows) == 2 + len(cohort)
     report = (course_dir / "report" / "report.html").read_text()
     assert report.count("<img") >= 3
+
+    # The choice slot is team work: one member hands in, every member gets it, the first team both options.
+    team_work = {p["assignment"] for p in everyone} & {"a3_cnn", "a3_rnn"}
+    if team_work:
+        with open(course_dir / "teams.csv", encoding="utf-8") as fh:
+            teams = {}
+            for row in csv.DictReader(fh):
+                teams.setdefault(row["team"], []).append(row["student"])
+        handed_in = {(p["assignment"], p["student"]) for p in everyone if p["assignment"] in team_work}
+        for members in teams.values():
+            assert len(set(grades.loc[members, "a3_raw"])) == 1  # the team's score, for every member
+            assert {s for _, s in handed_in} & set(members) <= {members[0]}
+        first = teams["T01"]
+        own = {aid: gradebook_score(course_dir, aid, first[0]) for aid in team_work}
+        assert grades.loc[first[0], "a3_raw"] == max(own.values()) and len(own) == len(team_work)
+        # The late team: late for its members, except the one with an extension.
+        with open(course_dir / "extensions.csv", encoding="utf-8") as fh:
+            extended = list(csv.DictReader(fh))
+        for row in extended:
+            team = next(m for m in teams.values() if row["student"] in m)
+            penalties = grades.loc[team, "a3_penalty"]
+            assert penalties[row["student"]] == 0 and (penalties.drop(row["student"]) > 0).all()
+        assert extended
+
+
+def gradebook_score(course_dir, assignment, student):
+    gradebook = CourseGradebook(f"sqlite:///{course_dir / 'gradebook.db'}", "dlf")
+    return next(s.score for s in gradebook.assignment_scores(assignment) if s.student == student)

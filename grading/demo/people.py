@@ -61,13 +61,15 @@ def team_submitters(policy: Policy, teams: dict[str, list[str]], graded: list[st
     return out
 
 
-def team_cohort(cohort: list[Persona], submitters: list[str]) -> list[Persona]:
+def team_cohort(cohort: list[Persona], submitters: list[str], teams: dict[str, list[str]]) -> list[Persona]:
     """The submitters answer as the cohort's ordinary students do (A1 and A2 show the broken files);
-    the last one hands in late."""
+    the last one whose team has company hands in late."""
     ordinary = [p for p in cohort if p.kind in ("reference", "correct", "buggy") and not p.late_hours]
     team = [replace(p, student=s) for p, s in zip(ordinary, submitters)]
-    if team:
-        team[-1] = replace(team[-1], late_hours=LATE_TEAM_HOURS)
+    shared = {m[0] for m in teams.values() if len(m) > 1}
+    late = [k for k, p in enumerate(team) if p.student in shared][-1:]
+    for k in late:
+        team[k] = replace(team[k], late_hours=LATE_TEAM_HOURS)
     return team
 
 

@@ -111,7 +111,7 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
 
         cohort = make_cohort(info, size)
         if aid in by_team:  # group work: one member hands in for the team
-            cohort = team_cohort(cohort, by_team[aid])
+            cohort = team_cohort(cohort, by_team[aid], teams)
             late |= {aid: p.student for p in cohort if p.late_hours}
         cohorts[aid] = cohort
         say(f"[2/5] {len(cohort)} students fetch, answer and submit {aid} through nbgrader's exchange")
