@@ -236,6 +236,12 @@ BUGGY: dict[str, Variant] = {
             labels = torch.cat([torch.ones_like(real_logits), torch.zeros_like(fake_logits)])
             return F.binary_cross_entropy_with_logits(logits, labels)
         '''}, mistake="concatenated batch"),
+    "d_loss_float32_targets": Variant({"d_loss": '''
+        def d_loss(real_logits, fake_logits):
+            ones, zeros = torch.ones(len(real_logits)), torch.zeros(len(fake_logits))  # float32 labels
+            return F.binary_cross_entropy_with_logits(real_logits, ones) + \\
+                F.binary_cross_entropy_with_logits(fake_logits, zeros)
+        '''}, mistake="float32"),
     "g_nonsaturating_is_minimax": Variant({"g_loss_nonsaturating": '''
         def g_loss_nonsaturating(fake_logits):
             return -F.softplus(fake_logits).mean()
