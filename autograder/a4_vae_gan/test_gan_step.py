@@ -56,6 +56,7 @@ def _check_returned(mine, want, slips, k, context):
     returned = mine["returned"]
     checks.check_true(len(returned) == 2, f"gan_train_step returned a {mine['returned_type']}: it returns the pair "
                                           f"(d_loss, g_loss) as Python floats ({context})")
+    values = []
     for j, label in enumerate(("d_loss", "g_loss")):
         facts = returned[j]
         value = facts.get("value") if isinstance(facts, dict) else None
@@ -63,9 +64,12 @@ def _check_returned(mine, want, slips, k, context):
             value = None
         checks.check_true(value is not None, f"the returned {label} is a {facts.get('dtype')}: return "
                                              f"{label}.item(), a Python float ({context})")
-        checks.check_scalar(f"the returned {label}", float(np.reshape(value, ())), want[k]["returned"][j],
-                            context=context, mistakes=[(s[k]["returned"][j], o.GAN_STEP_SLIPS[bug])
-                                                       for bug, s in slips.items()])
+        values.append(float(np.reshape(value, ())))
+    swapped = "the pair is returned as (g_loss, d_loss): gan_train_step returns (d_loss, g_loss)"
+    for j, label in enumerate(("d_loss", "g_loss")):
+        checks.check_scalar(f"the returned {label}", values[j], want[k]["returned"][j], context=context,
+                            mistakes=[(s[k]["returned"][j], o.GAN_STEP_SLIPS[bug]) for bug, s in slips.items()]
+                            + [(want[k]["returned"][1 - j], swapped)])
 
 
 @pytest.mark.grade(cell=CELL, points=0.75)

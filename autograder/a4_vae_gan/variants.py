@@ -367,6 +367,18 @@ BUGGY: dict[str, Variant] = {
             opt_D.step()
             return loss_d.item(), loss_g.item()
         '''}, mistake="also ran after the G loss's backward"),
+    "gan_step_returns_g_loss_first": Variant({"gan_train_step": '''
+        def gan_train_step(G, D, opt_G, opt_D, x_real, z_d, z_g):
+            opt_D.zero_grad()
+            loss_d = d_loss(D(x_real), D(G(z_d).detach()))
+            loss_d.backward()
+            opt_D.step()
+            opt_G.zero_grad()
+            loss_g = g_loss_nonsaturating(D(G(z_g)))
+            loss_g.backward()
+            opt_G.step()
+            return loss_g.item(), loss_d.item()
+        '''}, mistake="returns (d_loss, g_loss)"),
 }
 
 CORRECT: dict[str, dict[str, str]] = {

@@ -13,7 +13,7 @@ class VAE(nn.Module):
     Build them in this order: parameters() is then [encoder W1, b1, W2, b2, decoder W1, b1, W2, b2]."""
 
     def __init__(self, x_dim, h_dim, z_dim):
-        """The two networks above; keep z_dim for encode."""
+        """The two networks above (call super().__init__() first); keep z_dim for encode."""
         super().__init__()
         self.z_dim = z_dim
         self.encoder = nn.Sequential(nn.Linear(x_dim, h_dim), nn.ReLU(), nn.Linear(h_dim, 2 * z_dim))
