@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
+from autograder.student import StudentError
 from autograder.a4_vae_gan import oracle as o
 from autograder.a4_vae_gan.test_elbo import weights
 
@@ -32,9 +33,18 @@ def _problem(calls: int, junk: bool):
     return g0, d0, batches, entry, expected, slips
 
 
+INPLACE = ("a loss was backpropagated after an optimizer step changed the weights it was computed with (autograd's "
+           "in-place error): compute the G loss after opt_D.step(), with the updated D, then backward it")
+
+
 def _run(student, calls, junk):
     g0, d0, batches, entry, expected, slips = _problem(calls, junk)
-    got = student.harness("gan").gan_steps(g0, d0, batches, LR_G, LR_D, entry)
+    try:
+        got = student.harness("gan").gan_steps(g0, d0, batches, LR_G, LR_D, entry)
+    except StudentError as exc:
+        if "modified by an inplace operation" in str(exc):
+            raise StudentError(f"{exc} — {INPLACE}") from None
+        raise
     return checks.check_list("the results of the gan_train_step calls", got, calls), expected, slips
 
 

@@ -549,4 +549,29 @@ CORRECT: dict[str, dict[str, str]] = {
             opt_G.zero_grad()
             return loss_d.item(), loss_g.item()
         '''},
+    "reparam_exp_in_place_on_a_fresh_tensor": {"reparameterize": '''
+        def reparameterize(mu, logvar, eps):
+            return mu + eps * logvar.mul(0.5).exp_()
+        '''},
+    "vae_step_item_before_backward": {"vae_train_step": '''
+        def vae_train_step(model, optimizer, x, eps):
+            optimizer.zero_grad()
+            loss = model(x, eps)[0]
+            value = loss.item()
+            loss.backward()
+            optimizer.step()
+            return value
+        '''},
+    "gan_step_zero_both_once_at_the_start": {"gan_train_step": '''
+        def gan_train_step(G, D, opt_G, opt_D, x_real, z_d, z_g):
+            opt_G.zero_grad()
+            opt_D.zero_grad()
+            loss_d = d_loss(D(x_real), D(G(z_d).detach()))
+            loss_d.backward()
+            opt_D.step()
+            loss_g = g_loss_nonsaturating(D(G(z_g)))
+            loss_g.backward()
+            opt_G.step()
+            return loss_d.item(), loss_g.item()
+        '''},
 }
