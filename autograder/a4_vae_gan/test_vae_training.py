@@ -5,7 +5,7 @@ runs 150 calls of the student's vae_train_step with Adam(lr=0.01) on batches of 
 (one row or column lit, 8 patterns); the grader's own −ELBO on 512 held-out images (the student's
 encode and decode, fixed ε) must fall to at most 0.65 × its initial value. Learning the pixel
 frequencies alone gives about 0.74×; the reference and correct variants reach 0.34–0.44× (0 misses in
-500 runs over 50 seeds, bench/a4_training_seeds.py). Outcome only: the step itself is graded by replay in test_vae_step.
+600 runs over 50 seeds, bench/a4_training_seeds.py). Outcome only: the step itself is graded by replay in test_vae_step.
 """
 import numpy as np
 import pytest
