@@ -307,7 +307,7 @@ print("✓ sampling tests passed")
 #
 # The two last parts train your code on small problems. The hidden tests run the same kind of loops with
 # their own weights and seeds: a `VAE(16, 32, 2)` must bring the −ELBO of 4×4 bar images to at most 0.65 of
-# its initial value in 150 Adam steps (learning only how often each pixel is lit gives 0.74), and a GAN
+# its initial value in 150 Adam steps (learning only how often each pixel is lit gives about 0.78), and a GAN
 # must move the mean of its samples from about 0 to within 0.5 of 3 in 200 steps. Each run takes about a
 # second. These cells show the same here.
 #

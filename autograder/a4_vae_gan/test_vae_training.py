@@ -4,8 +4,9 @@ Inside the sandbox (harness/vae.py: train_vae) a VAE(16, 32, 2) with the grader'
 runs 150 calls of the student's vae_train_step with Adam(lr=0.01) on batches of 32 4×4 "bar" images
 (one row or column lit, 8 patterns); the grader's own −ELBO on 512 held-out images (the student's
 encode and decode, fixed ε) must fall to at most 0.65 × its initial value. Learning the pixel
-frequencies alone gives about 0.74×; the reference and correct variants reach 0.34–0.44× (0 misses in
-600 runs over 50 seeds, bench/a4_training_seeds.py). Outcome only: the step itself is graded by replay in test_vae_step.
+frequencies alone gives about 0.78× (16·H(¼) ≈ 9.0 of 11.5); the reference and correct variants reach
+0.34–0.44× (0 misses in 600 runs over 50 seeds, bench/a4_training_seeds.py). Outcome only: the step itself
+is graded by replay in test_vae_step.
 """
 import numpy as np
 import pytest
