@@ -25,11 +25,12 @@ from grading.prove import grade_programs
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("assignment", nargs="?", default="a1_mlp", help="the assignment (default: a1_mlp)")
+    parser.add_argument("--slips", default=None, help="the slips file (default: bench/ASSIGNMENT_slips.py)")
     parser.add_argument("--json", action="store_true", help="print the verdicts as JSON")
     parser.add_argument("--jobs", type=int, default=None, help="grading processes (default: all cores)")
     args = parser.parse_args()
 
-    slips_file = Path(__file__).with_name(f"{args.assignment}_slips.py")
+    slips_file = Path(args.slips) if args.slips else Path(__file__).with_name(f"{args.assignment}_slips.py")
     slips = runpy.run_path(str(slips_file))["SLIPS"]
     source = solution_source(args.assignment)
     programs = {"reference": source} | {name: apply_overrides(source, ov) for name, (ov, _, _) in slips.items()}

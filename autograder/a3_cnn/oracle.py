@@ -4,7 +4,10 @@
   gradient the SPEC defines;
 * grader-side simulations of known slips, as candidates for ``checks.check_array(mistakes=...)``: a
   flipped kernel (a true convolution), padding on one side, dx left padded, windows that assign (``=``)
-  where they must add, the stride forgotten in backward, pooling gradients sent to the wrong places.
+  where they must add, the stride forgotten in backward, pooling gradients sent to the wrong places, a
+  forward that computes with the layer's initial W (read once in __init__, not when forward runs);
+* hints for student errors whose text shows the cause: a float output size, a copy into an empty slice
+  (``xp[:, :, p:-p]`` with padding 0).
 
 Shapes are small (the SPEC's ~50k multiply-adds), so the slip simulations are plain loops over the
 window positions: easy to read next to the bug they stand for.
@@ -12,6 +15,7 @@ window positions: easy to read next to the bug they stand for.
 from __future__ import annotations
 
 import contextlib
+import re
 
 import numpy as np
 import torch
@@ -156,6 +160,16 @@ FLOAT_SIZE = ("an output size computed with / is a float: numpy refuses it as a 
               "Ho = ⌊(H + 2p − kH)/s⌋ + 1 needs // (floor division)")
 
 
+EMPTY_SLICE = ("an empty slice: with padding 0, xp[:, :, p:-p, p:-p] is xp[:, :, 0:0, 0:0] (−0 is 0), which holds "
+               "nothing, so x cannot be copied into it; slice xp[:, :, p:p + H, p:p + W] (or build xp with np.pad)")
+
+
+def _into_empty(text: str) -> bool:
+    """The error is numpy's "could not broadcast ... into shape (...)" with a 0-sized target: an empty slice."""
+    found = re.search(r"broadcast.*into shape \(([0-9, ]*)\)", text)
+    return bool(found) and "0" in [d.strip() for d in found.group(1).split(",")]
+
+
 @contextlib.contextmanager
 def hinted(where: str):
     """A student error inside the block names ``where`` (the call and its arguments) and, where the error
@@ -167,6 +181,8 @@ def hinted(where: str):
         hint = ""
         if "float" in text and ("integer" in text or "int" in text):
             hint = f"; likely mistake: {FLOAT_SIZE}"
+        elif _into_empty(text) and where.startswith("Conv2d"):
+            hint = f"; likely mistake: {EMPTY_SLICE}"
         raise StudentError(f"{text} (in {where}){hint}") from None
 
 
@@ -177,17 +193,29 @@ def describe(kind: str, args: tuple, kwargs: dict) -> str:
     return f"{kind}(" + ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())]) + ")"
 
 
-def make_conv(student, W, b, stride=None, padding=None):
+def built_conv(student, W, b, stride=None, padding=None):
     """A student Conv2d of W's shape whose W and b are the grader's; ``stride``/``padding`` None: not passed
-    (the defaults). The kernel is given as an int when square, else as the pair (kH, kW). Returns (layer, call)."""
+    (the defaults). The kernel is given as an int when square, else as the pair (kH, kW). Returns (layer, call,
+    initial): ``initial`` is the layer's own (W, b) as drawn at construction, before the grader's were assigned
+    (None where they do not read as arrays), for :func:`forward_slips`' "W read once, in __init__"."""
     F_, C, kh, kw = W.shape
     kwargs = {k: v for k, v in (("stride", stride), ("padding", padding)) if v is not None}
     args = (C, F_, kh if kh == kw else (kh, kw))
     call = describe("Conv2d", args, kwargs)
     with hinted(call):
         layer = student.Conv2d(*args, rng=0, **kwargs)
+    try:
+        initial = (np.array(layer.W, dtype=np.float64), np.array(layer.b, dtype=np.float64))
+    except Exception:  # noqa: BLE001 - not arrays: the slip cannot be simulated, the checks say what is wrong
+        initial = None
     layer.W = W
     layer.b = b
+    return layer, call, initial
+
+
+def make_conv(student, W, b, stride=None, padding=None):
+    """:func:`built_conv` without the initial parameters: (layer, call)."""
+    layer, call, _ = built_conv(student, W, b, stride, padding)
     return layer, call
 
 
@@ -238,13 +266,28 @@ FLIPPED = ("the kernel is flipped: that is a true convolution (as scipy.signal.c
            "PyTorch's cross-correlation, out[n,f,i,j] = b[f] + Σ W[f,c,u,v]·xp[n,c,i·sH+u, j·sW+v], W not flipped")
 
 
-def forward_slips(x, W, b, stride=1, padding=0) -> list:
-    """Lazy (candidate output, message) pairs for the usual forward slips of one conv case."""
+STALE_PARAMETERS = ("forward ignores the {what} assigned after construction and computes with the {initial} drawn "
+                    "in __init__ (cached there, e.g. W reshaped to columns once): layers read W and b when forward "
+                    "runs (the SPEC: graders assign their own arrays after construction), so reshape self.W inside "
+                    "forward")
+
+
+def forward_slips(x, W, b, stride=1, padding=0, initial=None) -> list:
+    """Lazy (candidate output, message) pairs for the usual forward slips of one conv case; ``initial``: the
+    layer's own (W, b) from construction (:func:`built_conv`), for a forward that kept them."""
     (sh, sw), (ph, pw) = pair(stride, 1), pair(padding, 0)
     H, Wd = x.shape[2:]
     Ho, Wo = out_size(H, Wd, W.shape[2:], (sh, sw), (ph, pw))
     slips = [(lambda: conv(x, W, b, stride, padding, flip=True)["y"], FLIPPED),
              (lambda: conv(x, W, 0 * b, stride, padding)["y"], "the bias b is missing")]
+    if initial is not None and initial[0].shape == W.shape and initial[1].shape == b.shape:
+        W0, b0 = initial
+        slips += [(lambda: conv(x, W0, b, stride, padding)["y"],
+                   STALE_PARAMETERS.format(what="W", initial="initial weights")),
+                  (lambda: conv(x, W0, b0, stride, padding)["y"],
+                   STALE_PARAMETERS.format(what="W and b", initial="initial weights and bias")),
+                  (lambda: conv(x, W, b0, stride, padding)["y"],
+                   STALE_PARAMETERS.format(what="b", initial="initial bias (zeros)"))]
     if (sh, sw) != (1, 1):
         slips.append((lambda: conv(x, W, b, 1, padding)["y"][:, :, :Ho, :Wo],
                       "the stride is missing from the window position: window (i, j) starts at row i·sH, "

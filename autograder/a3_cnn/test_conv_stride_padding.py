@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
-from autograder.a3_cnn.oracle import check_output, conv, conv_shape_hints, forward_slips, hinted, make_conv
+from autograder.a3_cnn.oracle import built_conv, check_output, conv, conv_shape_hints, forward_slips, hinted
 
 CELL = "test_conv_stride_padding"
 
@@ -22,12 +22,12 @@ def _case(seed, x_shape, W_shape):
 
 def _check(student, seed, x_shape, W_shape, stride, padding, note=""):
     x, W, b = _case(seed, x_shape, W_shape)
-    layer, call = make_conv(student, W, b, stride, padding)
+    layer, call, initial = built_conv(student, W, b, stride, padding)
     with hinted(f"{call}.forward(x), x of shape {x_shape}"):
         out = layer.forward(x)
     check_output(f"{call}.forward(x)", out, conv(x, W, b, stride, padding)["y"],
                  context=f"x {x_shape}, W {W_shape}" + (f"; {note}" if note else ""),
-                 mistakes=forward_slips(x, W, b, stride, padding),
+                 mistakes=forward_slips(x, W, b, stride, padding, initial=initial),
                  shape_hints=conv_shape_hints(x_shape, W_shape, stride, padding))
 
 

@@ -5,8 +5,9 @@ Flatten against torch.flatten(x, 1) (C order; the channels-last order is named).
 y = relu(x + conv2(relu(conv1(x)))) against torch in float64 with the grader's weights in conv1 and conv2, on
 inputs drawn until every pre-activation is ≥ 0.01 away from relu's kink; named slips: the skip path missing
 (forward or backward), the last relu missing, relu before the addition, the skip path's gradient without
-relu'(z₂). Inside the sandbox (harness/cnn.py), every layer's forward and backward are run on arrays that must not
-change (the SPEC: no function changes the arrays it is given; the proxy's copies would hide it).
+relu'(z₂), the inner gradient masked with relu'(z₂) instead of relu'(z₁). Inside the sandbox (harness/cnn.py),
+every layer's forward and backward are run on arrays that must not change (the SPEC: no function changes the
+arrays it is given; the proxy's copies would hide it); one reshaped in place (x.shape assigned) is named as such.
 """
 import numpy as np
 import pytest
@@ -55,11 +56,17 @@ def test_flatten_forward_and_backward(student):
 
 def _torch_block(x, params, g, variant=None):
     """{y, dx, grads [dW1, db1, dW2, db2]} of the block in float64; ``variant``: a slip ("no_skip", "no_relu",
-    "relu_before_add", "skip_not_in_backward")."""
+    "relu_before_add", "skip_not_in_backward", "inner_mask_z2": backward masks conv2ᵀ(g₂) with relu'(z₂), not
+    relu'(z₁), the forward unchanged)."""
     xt = checks.torch64(x, grad=True)
     W1, b1, W2, b2 = checks.torch64(*params, grad=True)
     z1 = F.conv2d(xt, W1, b1, padding=1)
-    inner = F.conv2d(torch.relu(z1), W2, b2, padding=1)
+    h = torch.relu(z1)
+    if variant == "inner_mask_z2":  # relu(z₁)'s value, with z₁'s gradient multiplied by relu'(z₂)
+        with torch.no_grad():
+            mask = (xt + F.conv2d(h, W2, b2, padding=1) > 0).to(z1.dtype)
+        h = h.detach() + z1 * mask - (z1 * mask).detach()
+    inner = F.conv2d(h, W2, b2, padding=1)
     skip = xt.detach() if variant == "skip_not_in_backward" else xt
     if variant == "no_skip":
         y = torch.relu(inner)
@@ -92,7 +99,7 @@ def _block_case(seed):
     g = rng.normal(size=x.shape)
     z2 = checks.numpy64(z2)
     answers = {v: _torch_block(x, params, g, v) for v in (None, "no_skip", "no_relu", "relu_before_add",
-                                                          "skip_not_in_backward")}
+                                                          "skip_not_in_backward", "inner_mask_z2")}
     return x, params, g, z2, answers
 
 
@@ -116,6 +123,9 @@ FORWARD_SLIPS = {"no_skip": "the skip connection is missing: y = relu(x + conv2(
                  "no_relu": "the last relu is missing: y = relu(x + conv2(relu(conv1(x))))",
                  "relu_before_add": "relu is applied before adding x: y = relu(x + conv2(...)), the sum goes "
                                     "through relu"}
+BACKWARD_SLIPS = {"inner_mask_z2": "conv2's input gradient is masked with relu'(z₂): the inner relu acts on "
+                                   "z₁ = conv1(x), so dx = g₂ + conv1ᵀ(conv2ᵀ(g₂)·relu'(z₁)); relu'(z₂) belongs "
+                                   "to g₂ only"}
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
@@ -139,7 +149,7 @@ def test_residual_block_input_gradient(student):
                                   "with g₂ = g·relu'(z₂); the g₂ term is the identity path"),
                                  (skip_without_mask, "the skip path gets g itself: it gets g₂ = g·relu'(z₂), "
                                                      "since the final relu comes after the addition"),
-                                 *[(answers[v]["dx"], m) for v, m in FORWARD_SLIPS.items()]],
+                                 *[(answers[v]["dx"], m) for v, m in {**BACKWARD_SLIPS, **FORWARD_SLIPS}.items()]],
                        factors=checks.layer_factors(2))
 
 
@@ -174,7 +184,8 @@ def test_residual_block_parameter_gradients(student):
         for i, attr in enumerate(("dW", "db")):
             checks.check_array(f"ResidualBlock.{name}.{attr}", getattr(conv, attr), answers[None]["grads"][2 * k + i],
                                context=CONTEXT + ", after a forward and backward on another batch",
-                               mistakes=[(answers[v]["grads"][2 * k + i], m) for v, m in FORWARD_SLIPS.items()],
+                               mistakes=[(answers[v]["grads"][2 * k + i], m)
+                                         for v, m in {**BACKWARD_SLIPS, **FORWARD_SLIPS}.items()],
                                factors=checks.layer_factors(2))
 
 

@@ -6,8 +6,9 @@ mean cross-entropy). The harness (harness/cnn.py) builds the student's own initi
 generator inside the sandbox and draws the permutations after it; torch float64 then trains that model by the
 recipe, and the student's trained parameters must match within checks.TIGHT (a correct solution is ~1e-14
 away after 9 and after 20 steps). Each slip named (lr, epochs, batch size or rng ignored, no shuffling, one
-permutation for every epoch, shuffles from a new generator, the last batch dropped, Adam rebuilt, plain SGD) is
-replayed only when the answer is wrong.
+permutation for every epoch, shuffles from a new generator, the last batch dropped, Adam rebuilt, plain SGD, one
+step per epoch from the last batch) is replayed only when the answer is wrong; a model that never changes (the
+parameters opt.step returns thrown away) is its initial parameters, named before the arguments are probed.
 
 Outcome: the defaults on 200 noisy 8×8 bar images reach ≥ 95 % on 200 new ones. bench/a3_cnn_training_seeds.py
 measured this over 50 seeds of the data and of train_cnn's rng, for the reference and three correct variants
@@ -38,10 +39,12 @@ def _logits(ts, x):
     return F.linear(torch.flatten(h, 1), ts[2], ts[3])
 
 
-def torch_train(params0, X, y, orders, lr, batch_size, optimizer="Adam", rebuild=None, drop_last=False):
+def torch_train(params0, X, y, orders, lr, batch_size, optimizer="Adam", rebuild=None, drop_last=False,
+                steps="batch"):
     """The parameters after training from ``params0`` by the SPEC's recipe in float64, one epoch per entry of
     ``orders``; ``rebuild``: "epoch" or "batch" makes a new Adam that often (a slip); ``drop_last``: the smaller
-    last batch is skipped (a slip)."""
+    last batch is skipped (a slip); ``steps="epoch"``: one step per epoch, after the batch loop, so with the last
+    batch's gradient only (a slip: every backward sets the gradients, and the model does not change in between)."""
     ts = [checks.torch64(p, grad=True) for p in params0]
     xt, yt = checks.torch64(X), torch.tensor(np.asarray(y), dtype=torch.long)
     make = lambda: getattr(torch.optim, optimizer)(ts, lr=lr)  # noqa: E731
@@ -49,7 +52,8 @@ def torch_train(params0, X, y, orders, lr, batch_size, optimizer="Adam", rebuild
     for order in orders:
         if rebuild == "epoch":
             opt = make()
-        for start in range(0, len(order), batch_size):
+        starts = list(range(0, len(order), batch_size))
+        for start in starts[-1:] if steps == "epoch" else starts:
             batch = torch.tensor(np.asarray(order[start:start + batch_size]), dtype=torch.long)
             if drop_last and len(batch) < batch_size:
                 break
@@ -64,6 +68,11 @@ def torch_train(params0, X, y, orders, lr, batch_size, optimizer="Adam", rebuild
 def _shapes(in_shape, classes, channels=4):
     C, H, W = in_shape
     return [(channels, C, 3, 3), (channels,), (classes, channels * (H // 2) * (W // 2)), (classes,)]
+
+
+def _close(got, wanted) -> bool:
+    """Every array of ``got`` has its partner's shape and is within checks.TIGHT of it."""
+    return all(g.shape == w.shape and np.allclose(g, w, **checks.TIGHT) for g, w in zip(got, wanted))
 
 
 def _same(a, b) -> bool:
@@ -107,7 +116,7 @@ def _check_replay(student, X, y, kwargs, settings, call, slips, probes=()):
 
     @functools.cache
     def replay(epochs=settings["epochs"], lr=settings["lr"], batch_size=settings["batch_size"], rng=settings["rng"],
-               shuffle="spec", optimizer="Adam", rebuild=None, drop_last=False):
+               shuffle="spec", optimizer="Adam", rebuild=None, drop_last=False, steps="batch"):
         params0, orders = setup(rng)
         if shuffle == "none":
             orders = [np.arange(N)] * epochs
@@ -120,10 +129,15 @@ def _check_replay(student, X, y, kwargs, settings, call, slips, probes=()):
             orders = [np.random.default_rng(rng).permutation(N)] * epochs
         else:
             orders = orders[:epochs]
-        return torch_train(params0, X, y, orders, lr, batch_size, optimizer, rebuild, drop_last)
+        return torch_train(params0, X, y, orders, lr, batch_size, optimizer, rebuild, drop_last, steps)
 
     expected = replay()
-    if not all(t.shape == e.shape and np.allclose(t, e, **checks.TIGHT) for t, e in zip(trained, expected)):
+    if not _close(trained, expected):
+        checks.check_true(not _close(trained, setup(settings["rng"])[0]),
+                          f"{call} returns the model with its initial parameters: the model never changes. opt.step "
+                          "returns the updated parameters (A1's Adam leaves the arrays it is given alone): install "
+                          "them after every batch with model.set_parameters(opt.step(model.parameters(), "
+                          "model.gradients()))")
         for change, message in probes:
             other = _trained(student, X, y, {**kwargs, **change}, f"{call} with {change}")
             checks.check_true(not _same(trained, [np.asarray(p, dtype=float) for p in other]), message)
@@ -146,6 +160,9 @@ def _replay_data():
     rng = np.random.default_rng(3901)
     return rng.normal(size=(20, 2, 6, 5)), np.array([0, 3, 1, 3, 0, 1, 3, 0, 1, 3, 1, 1, 0, 3, 0, 0, 1, 3, 3, 0])
 
+
+ONCE_PER_EPOCH = ("the optimizer steps once per epoch, with the last batch's gradient only (opt.step and "
+                  "set_parameters sit after the batch loop): update the parameters after every batch, inside the loop")
 
 SHUFFLE_SLIPS = [
     ({"shuffle": "none"}, "the batches are not shuffled: each epoch draws order = rng.permutation(N) and takes the "
@@ -186,6 +203,7 @@ def test_train_cnn_replays_in_torch(student):
         ({"rebuild": "batch"}, "a new Adam is made for every batch, so its moments and step count restart: make "
                                "one Adam(lr) before the loop"),
         ({"optimizer": "SGD"}, f"plain SGD(lr) trained the model: train_cnn trains with Adam(lr={s['lr']})"),
+        ({"steps": "epoch"}, ONCE_PER_EPOCH),
         *SHUFFLE_SLIPS,
     ], probes=[({"epochs": s["epochs"] + 1}, f"the epochs argument is ignored: epochs={s['epochs']} and "
                                              f"epochs={s['epochs'] + 1} give the same parameters")])
@@ -207,6 +225,7 @@ def test_train_cnn_defaults_replay_in_torch(student):
         ({"epochs": d["epochs"] + 1}, f"one epoch too many: the default is epochs = {d['epochs']}"),
         ({"batch_size": 32}, "the default batch_size is 16, not 32"),
         ({"batch_size": len(y)}, "the whole training set is one batch: the default batch_size is 16"),
+        ({"steps": "epoch"}, ONCE_PER_EPOCH),
         *SHUFFLE_SLIPS,
     ])
     with hinted("train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0)"):

@@ -310,6 +310,16 @@ def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, 
     self.W = rng.normal(0.0, np.sqrt(2 / (in_channels * kh * kw)), (out_channels, in_channels, kh, kw))
     self.b = np.zeros(out_channels)
 '''}, mistake="kH = 3 rows"),
+    "init_drawn_in_out_then_swapped": Variant({"Conv2d.__init__": '''
+def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
+    self.kernel_size, self.stride, self.padding = pair(kernel_size), pair(stride), pair(padding)
+    rng = np.random.default_rng(rng)
+    kh, kw = self.kernel_size
+    std = math.sqrt(2.0 / (in_channels * kh * kw))
+    # drawn the way ConvTranspose2d stores its weight, (in, out, kH, kW), then put into Conv2d's order
+    self.W = np.swapaxes(rng.normal(0.0, std, (in_channels, out_channels, kh, kw)), 0, 1)
+    self.b = np.zeros(out_channels)
+'''}, mistake="drawn in the shape (C, F, kH, kW)"),
 
     # ------------------------------------------------------------------ forward (test_conv_forward, test_conv_stride_padding)
     "forward_flipped_kernel": Variant({"Conv2d.forward": '''
@@ -374,6 +384,33 @@ def forward(self, x):
     # one output map per kernel and input channel
     return np.einsum("nchwuv,fcuv->nfchw", self.windows, self.W) + self.b[:, None, None, None]
 '''}, mistake="input channels are not summed"),
+    "forward_padded_copy_empty_at_padding_0": Variant({"Conv2d.forward": '''
+def forward(self, x):
+    (ph, pw), (sh, sw) = self.padding, self.stride
+    N, C, H, W = x.shape
+    self.x_shape = x.shape
+    self.xp = np.zeros((N, C, H + 2 * ph, W + 2 * pw))
+    self.xp[:, :, ph:ph + H, pw:-pw] = x  # the image in the middle, zeros around it
+    self.windows = np.lib.stride_tricks.sliding_window_view(self.xp, self.W.shape[2:], axis=(2, 3))[:, :, ::sh, ::sw]
+    return np.einsum("nchwuv,fcuv->nfhw", self.windows, self.W) + self.b[:, None, None]
+'''}, mistake="empty slice"),
+    "forward_kernel_prepared_in_init": Variant({"Conv2d.__init__": '''
+def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
+    self.kernel_size, self.stride, self.padding = pair(kernel_size), pair(stride), pair(padding)
+    rng = np.random.default_rng(rng)
+    fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+    self.W = rng.normal(0.0, np.sqrt(2 / fan_in), (out_channels, in_channels, *self.kernel_size))
+    self.b = np.zeros(out_channels)
+    self.kernel = self.W.transpose(1, 2, 3, 0)  # (C, kH, kW, F), ready for tensordot
+''', "Conv2d.forward": '''
+def forward(self, x):
+    (ph, pw), (sh, sw) = self.padding, self.stride
+    self.x_shape = x.shape
+    self.xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    self.windows = np.lib.stride_tricks.sliding_window_view(self.xp, self.W.shape[2:], axis=(2, 3))[:, :, ::sh, ::sw]
+    out = np.tensordot(self.windows, self.kernel, axes=([1, 4, 5], [0, 1, 2]))  # (N, Ho, Wo, F)
+    return out.transpose(0, 3, 1, 2) + self.b[:, None, None]
+'''}, mistake="assigned after construction"),
 
     # ------------------------------------------------------------------ backward: dx (test_conv_backward_input)
     "backward_dx_empty_slice_at_padding_0": Variant({"Conv2d.backward": '''
@@ -605,6 +642,16 @@ class Flatten:
         N, C, H, W = self.x_shape
         return grad_out.reshape(N, H, W, C).transpose(0, 3, 1, 2)
 '''}, mistake="channels-last"),
+    "flatten_reshapes_its_input_in_place": Variant({"Flatten": '''
+class Flatten:
+    def forward(self, x):
+        self.shape = x.shape
+        x.shape = (x.shape[0], x[0].size)  # no copy
+        return x
+
+    def backward(self, grad_out):
+        return grad_out.reshape(self.shape)
+'''}, mistake="reshaped it in place"),
     "residual_without_skip": Variant({"ResidualBlock": '''
 class ResidualBlock:
     def __init__(self, channels, rng=None):
@@ -631,6 +678,12 @@ def backward(self, grad_out):
     g2 = grad_out * relu_grad(self.z2)
     return grad_out + self.conv1.backward(self.conv2.backward(g2) * relu_grad(self.z1))
 '''}, mistake="skip path gets g itself"),
+    "residual_one_mask_for_both_relus": Variant({"ResidualBlock.backward": '''
+def backward(self, grad_out):
+    active = self.z2 > 0  # where the block's output is positive
+    g2 = grad_out * active
+    return g2 + self.conv1.backward(self.conv2.backward(g2) * active)
+'''}, mistake="masked with relu'(z₂)"),
     "residual_relu_before_add": Variant({"ResidualBlock": '''
 class ResidualBlock:
     def __init__(self, channels, rng=None):
@@ -738,9 +791,37 @@ def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
         model.set_parameters(opt.step(model.parameters(), model.gradients()))
     return model
 '''}, mistake="one batch"),
+    "train_updates_a_local_list_only": Variant({"train_cnn": '''
+def train_cnn(X, y, epochs=10, lr=0.03, batch_size=16, rng=0):
+    rng = np.random.default_rng(rng)
+    model = SimpleCNN(X.shape[1:], int(y.max()) + 1, rng=rng)
+    opt = Adam(lr)
+    params = model.parameters()
+    N = X.shape[0]
+    for epoch in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, batch_size):
+            idx = order[start:start + batch_size]
+            model.backward(softmax_cross_entropy_grad(model.forward(X[idx]), y[idx]))
+            params = opt.step(params, model.gradients())  # the new weights
+    return model
+'''}, mistake="never changes"),
+    "train_step_after_the_batch_loop": Variant({"train_cnn": _slip(
+        _TRAIN, "            model.set_parameters(opt.step(model.parameters(), model.gradients()))\n",
+        "        model.set_parameters(opt.step(model.parameters(), model.gradients()))\n")}, mistake="once per epoch"),
 }
 
 CORRECT: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ the SPEC's draw, spelled otherwise
+    "init_standard_normal_times_scale": {"Conv2d.__init__": '''
+def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None):
+    self.kernel_size, self.stride, self.padding = pair(kernel_size), pair(stride), pair(padding)
+    gen = np.random.default_rng(rng)
+    kh, kw = self.kernel_size
+    flat = gen.standard_normal(out_channels * in_channels * kh * kw) * math.sqrt(2.0 / (in_channels * kh * kw))
+    self.W = flat.reshape(out_channels, in_channels, kh, kw)
+    self.b = np.zeros(out_channels, dtype=np.float64)
+'''},
     # ------------------------------------------------------------------ convolutions written otherwise
     "conv_seven_plain_loops": {"Conv2d": _LOOP_CONV},
     "conv_cs231n_window_loops": {"Conv2d": _WINDOW_CONV},

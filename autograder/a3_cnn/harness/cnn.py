@@ -34,18 +34,27 @@ def changed_inputs(submission, cases):
         try:
             layer = _layer(submission, kind, args, kwargs, params)
             layer.forward(x)
-            changed_x = not np.array_equal(x, x0)
+            changed_x = _change(x, x0, "x")
             layer.backward(g)
         except Exception as exc:  # noqa: BLE001 - named in the verdict
             out.append(f"{label}: {type(exc).__name__}")
             continue
         if changed_x:
-            out.append(f"{label}.forward changed x")
-        elif not np.array_equal(x, x0):
-            out.append(f"{label}.backward changed the x given to forward")
-        if not np.array_equal(g, g0):
-            out.append(f"{label}.backward changed grad_out")
+            out.append(f"{label}.forward changed x{changed_x}")
+        elif _change(x, x0, "x"):
+            out.append(f"{label}.backward changed the x given to forward{_change(x, x0, 'x')}")
+        if _change(g, g0, "grad_out"):
+            out.append(f"{label}.backward changed grad_out{_change(g, g0, 'grad_out')}")
     return out
+
+
+def _change(now, before, name):
+    """"" if ``now`` still equals ``before``; else how it changed: its shape (reshaped in place, by assigning
+    ``.shape``) or its values."""
+    if now.shape != before.shape:
+        return (f" (reshaped it in place: {name}.shape went from {before.shape} to {now.shape}; assigning "
+                f"{name}.shape = ... reshapes the caller's array, {name}.reshape(...) returns a new view)")
+    return "" if np.array_equal(now, before) else " (its values)"
 
 
 def live_parameters(submission, in_shape, n_classes, channels, params, x):
