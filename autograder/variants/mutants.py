@@ -7,7 +7,7 @@ one place inside one function of the solution modules:
 * ``compare``: a comparison swapped (``<``/``<=``, ``>``/``>=``, ``==``/``!=``);
 * ``constant``: a number changed (0 ↔ 1, c → c + 1, c → 2c);
 * ``negate``: a unary minus dropped;
-* ``axis``: ``axis=k`` changed (0 ↔ 1, -1 → 0) or dropped;
+* ``axis``: ``axis=k`` (or torch's ``dim=k``) changed (0 ↔ 1, -1 → 0) or dropped;
 * ``transpose``: a ``.T`` dropped;
 * ``drop``: a statement of a function body removed (an assignment, an augmented assignment, a call);
 * ``argument``: a parameter with a default ignored (its uses replaced by the default).
@@ -123,10 +123,10 @@ class _Sites(ast.NodeVisitor):
 
     def visit_Call(self, node):
         for keyword in node.keywords:
-            if keyword.arg == "axis":
+            if keyword.arg in ("axis", "dim"):  # numpy's and torch's name for it
                 self._add("axis", node, ("drop", keyword.arg))
                 if isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, int):
-                    self._add("axis", node, ("to", {0: 1, 1: 0}.get(keyword.value.value, 0)))
+                    self._add("axis", node, ("to", keyword.arg, {0: 1, 1: 0}.get(keyword.value.value, 0)))
         self.generic_visit(node)
 
     def visit_Attribute(self, node):
@@ -159,11 +159,11 @@ class _Apply(ast.NodeTransformer):
         elif kind == "negate":
             return node.operand
         elif kind == "axis":
-            how, value = change
+            how, name, *value = change
             if how == "drop":
-                node.keywords = [k for k in node.keywords if k.arg != "axis"]
+                node.keywords = [k for k in node.keywords if k.arg != name]
             else:
-                node.keywords = [ast.keyword("axis", ast.Constant(value)) if k.arg == "axis" else k
+                node.keywords = [ast.keyword(name, ast.Constant(value[0])) if k.arg == name else k
                                  for k in node.keywords]
         elif kind == "transpose":
             return node.value
@@ -201,7 +201,7 @@ def _describe(kind, node, change) -> str:
     if kind == "negate":
         return f"line {line}: unary minus dropped"
     if kind == "axis":
-        return f"line {line}: axis dropped" if change[0] == "drop" else f"line {line}: axis → {change[1]}"
+        return f"line {line}: {change[1]} dropped" if change[0] == "drop" else f"line {line}: {change[1]} → {change[2]}"
     if kind == "transpose":
         return f"line {line}: .T dropped"
     if kind == "drop":
