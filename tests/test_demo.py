@@ -79,3 +79,57 @@ def test_demo_grades_a_small_cohort_into_the_gradebook_sheets_and_report(tmp_pat
 def gradebook_score(course_dir, assignment, student):
     gradebook = CourseGradebook(f"sqlite:///{course_dir / 'gradebook.db'}", "dlf")
     return next(s.score for s in gradebook.assignment_scores(assignment) if s.student == student)
+
+
+def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rules(tmp_path):
+    course_dir = run_demo(tmp_path / "course-b", size=12, workers=2, timeout=120, quiet=True, course="b")
+    grades = read_grades_csv(course_dir / "grades.csv").set_index("student")
+    everyone = json.loads((course_dir / "cohort.json").read_text())
+    assert {p["assignment"] for p in everyone} >= {"a1_mlp", "a2_autograd", "a3_cnn", "a4_vae_gan"}  # TEMP
+
+    # Course B by hand: partial grade = round(points / 4) half to even, each part needs 5.5 unrounded,
+    # final = round(0.5 a + 0.5 e); a late day (started) costs 2 points.
+    for sid, row in grades.iterrows():
+        a = sum(row[f"{slot}_score"] for slot in ("a1_mlp", "a2_autograd", "a3", "a4")) / 4
+        e = row["exam_points"] / 4
+        assert (row["assignments_grade"], row["exam_grade"]) == (round(a), round(e)), sid
+        assert row["final_grade"] == round(0.5 * round(a) + 0.5 * round(e)), sid
+        assert row["passed"] == (a >= 5.5 and e >= 5.5), sid
+        assert ("assignments part" in str(row["reason"])) == (a < 5.5), sid
+        assert ("exam part" in str(row["reason"])) == (e < 5.5), sid
+        for slot in ("a3", "a4"):
+            days = -(-max(row[f"{slot}_late_hours"], 0) // 24)
+            assert row[f"{slot}_penalty"] == min(2 * days, row[f"{slot}_raw"]), (sid, slot)
+    reasons = grades["reason"].fillna("")
+    assert grades["passed"].any() and reasons.str.contains("assignments part").any()
+    assert reasons.str.contains("exam part").any()
+
+    # A1 and A2 are each student's own; A3 and A4 are the team's, late for all but the member with an extension.
+    with open(course_dir / "teams.csv", encoding="utf-8") as fh:
+        teams = {}
+        for row in csv.DictReader(fh):
+            teams.setdefault(row["team"], []).append(row["student"])
+    for members in teams.values():
+        for slot in ("a3", "a4"):
+            assert len(set(grades.loc[members, f"{slot}_raw"])) == 1
+    assert len(set(grades.loc[teams["T01"], "a1_mlp_raw"])) > 1
+    with open(course_dir / "extensions.csv", encoding="utf-8") as fh:
+        extended = list(csv.DictReader(fh))
+    assert {row["assignment"] for row in extended} >= {"a4_vae_gan"}
+    for row in extended:
+        slot = "a4" if row["assignment"].startswith("a4") else "a3"
+        team = next(m for m in teams.values() if row["student"] in m)
+        penalties = grades.loc[team, f"{slot}_penalty"]
+        assert penalties[row["student"]] == 0 and (penalties.drop(row["student"]) > 0).all()
+
+    # Canvas: each slot's score in the column of the option that counted.
+    with open(course_dir / "canvas.csv", encoding="utf-8") as fh:
+        canvas = list(csv.reader(fh))
+    header = canvas[0]
+    by_id = {r[2]: dict(zip(header, r)) for r in canvas[2:]}
+    column = {c.split(" (")[0]: c for c in header[5:]}
+    titles = {"a1_mlp": "Assignment 1: MLP", "a4_vae_gan": "Assignment 4a: VAEs and GANs"}
+    for sid, row in grades.iterrows():
+        for aid, title in titles.items():
+            slot = "a4" if aid == "a4_vae_gan" else aid
+            assert float(by_id[sid][column[title]]) == row[f"{slot}_score"], (sid, aid)
