@@ -965,4 +965,21 @@ def train_char_model(ids, vocab_size, hidden_size=16, cell="lstm", steps=300, lr
         model.set_parameters(new)
     return model
 '''},
+    # other orders of the random draws: the graders read each student's own initial parameters
+    "init_in_other_orders": {"LSTM.__init__": '''
+def __init__(self, input_size, hidden_size, rng=None):
+    rng = np.random.default_rng(rng)
+    k = 1.0 / math.sqrt(hidden_size)
+    self.b_ih, self.b_hh = rng.uniform(-k, k, (2, 4 * hidden_size))
+    self.W_hh = rng.uniform(-k, k, size=(4 * hidden_size, hidden_size))
+    self.W_ih = rng.uniform(-k, k, size=(4 * hidden_size, input_size))
+''', "CharModel.__init__": '''
+def __init__(self, vocab_size, hidden_size, cell="lstm", rng=None):
+    rng = np.random.default_rng(rng)
+    k = 1 / np.sqrt(hidden_size)
+    self.b_out = rng.uniform(-k, k, vocab_size)
+    self.W_out = rng.uniform(-k, k, (vocab_size, hidden_size))
+    self.cell = cell
+    self.rnn = LSTM(vocab_size, hidden_size, rng) if cell == "lstm" else RNN(vocab_size, hidden_size, rng)
+'''},
 }
