@@ -116,16 +116,18 @@ def _defaults_case():
     rng = np.random.default_rng(32030)
     params = params_for(32031, 3, 4, 4, scale=0.7)
     x, h0, c0 = rng.normal(size=(2, 3, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
-    x1 = rng.normal(size=(4, 1, 3))
+    x1, dhs1 = rng.normal(size=(4, 1, 3)), rng.normal(size=(4, 1, 4))
     cases = {"neither": (None, None), "h0 only": (h0, None), "c0 only": (None, c0)}
-    return params, x, x1, cases, {k: lstm_torch(params, x, *v) for k, v in cases.items()}, lstm_torch(params, x1)
+    return (params, x, x1, dhs1, cases, {k: lstm_torch(params, x, *v) for k, v in cases.items()},
+            lstm_torch(params, x1, dhs=dhs1))
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 @checks.most_specific()
 def test_lstm_forward_defaults(student):
-    """forward(x), forward(x, h0) (c0 defaulted), forward(x, c0=c0) (h0 defaulted), and a length-1 sequence."""
-    params, x, x1, cases, refs, ref1 = _defaults_case()
+    """forward(x), forward(x, h0) (c0 defaulted), forward(x, c0=c0) (h0 defaulted), and a length-1 sequence,
+    forward and backward."""
+    params, x, x1, dhs1, cases, refs, ref1 = _defaults_case()
     lstm = layer(student, "LSTM", 3, 4, params)
     for name, (h0, c0) in cases.items():
         call = {"neither": "forward(x)", "h0 only": "forward(x, h0)", "c0 only": "forward(x, c0=c0)"}[name]
@@ -142,6 +144,10 @@ def test_lstm_forward_defaults(student):
         hs, cs = _pair(lstm.forward(x1), "LSTM.forward(x)")
     checks.check_array("hs returned by LSTM.forward(x)", hs, ref1["hs"], context="a sequence of length 1: x (4, 1, 3)")
     checks.check_array("cs returned by LSTM.forward(x)", cs, ref1["cs"], context="a sequence of length 1: x (4, 1, 3)")
+    with checks.explained("a sequence of length T = 1"):
+        out = lstm.backward(dhs1)
+    _bptt_checks(out, grads_of(lstm, "LSTM"), params, x1, None, None, dhs1, None, ref1,
+                 "a sequence of length 1: x (4, 1, 3), h0 and c0 omitted, backward(dhs of shape (4, 1, 4))", BPTT_SLIPS)
 
 
 def _bptt_checks(out, grads, params, x, h0, c0, dhs, dcs, ref, context, slips, earlier=None):

@@ -83,14 +83,15 @@ def _default_case():
     """h0 omitted: N = 4, T = 3, D = 3, H = 5; and a sequence of length 1, N = 2."""
     rng = np.random.default_rng(31020)
     params = params_for(31021, 3, 5, 1, scale=0.6)
-    x, x1 = rng.normal(size=(4, 3, 3)), rng.normal(size=(2, 1, 3))
-    return params, x, x1, rnn_torch(params, x)["hs"], rnn_torch(params, x1)["hs"]
+    x, x1, dhs1 = rng.normal(size=(4, 3, 3)), rng.normal(size=(2, 1, 3)), rng.normal(size=(2, 1, 5))
+    return params, x, x1, dhs1, rnn_torch(params, x)["hs"], rnn_torch(params, x1, None, dhs1)
 
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 @checks.most_specific()
 def test_rnn_forward_default_h0_and_length_one(student):
-    params, x, x1, expected, expected1 = _default_case()
+    """forward(x) without h0; then a sequence of length 1, forward and backward."""
+    params, x, x1, dhs1, expected, ref1 = _default_case()
     rnn = layer(student, "RNN", 3, 5, params)
     with checks.explained("forward(x) without h0 starts from zeros (h0=None)"):
         hs = rnn.forward(x)
@@ -100,7 +101,10 @@ def test_rnn_forward_default_h0_and_length_one(student):
                                               "reads x[:, t]")])
     with checks.explained("a sequence of length T = 1"):
         hs1 = rnn.forward(x1)
-    checks.check_array("hs returned by RNN.forward(x)", hs1, expected1, context="a sequence of length 1: x (2, 1, 3)")
+        checks.check_array("hs returned by RNN.forward(x)", hs1, ref1["hs"], context="a sequence of length 1: x (2, 1, 3)")
+        out = checks.check_list("RNN.backward(dhs)", rnn.backward(dhs1), 2)
+    _bptt_checks(out[0], out[1], grads_of(rnn, "RNN"), params, x1, None, dhs1, ref1,
+                 "a sequence of length 1: x (2, 1, 3), h0 omitted, backward(dhs of shape (2, 1, 5))")
 
 
 @checks.cached

@@ -23,7 +23,7 @@ def forward(self, x, h0=None, c0=None):
     H = self.W_hh.shape[1]
     h = np.zeros((N, H)) if h0 is None else h0
     c = np.zeros((N, H)) if c0 is None else c0
-    self.x, self.h0, self.steps, hs, cs = x, h, [], [], []
+    self.x, self.steps, hs, cs = x, [], [], []
     for t in range(T):
         a = x[:, t] @ self.W_ih.T + self.b_ih + h @ self.W_hh.T + self.b_hh
         blocks = dict(zip("{order}", np.split(a, 4, axis=1)))

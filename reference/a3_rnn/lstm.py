@@ -28,7 +28,7 @@ class LSTM:
         H = self.W_hh.shape[1]
         h = np.zeros((N, H)) if h0 is None else h0
         c = np.zeros((N, H)) if c0 is None else c0
-        self.x, self.h0, self.steps, hs, cs = x, h, [], [], []
+        self.x, self.steps, hs, cs = x, [], [], []
         for t in range(T):
             a = x[:, t] @ self.W_ih.T + self.b_ih + h @ self.W_hh.T + self.b_hh
             i, f, o = sigmoid(a[:, :H]), sigmoid(a[:, H:2 * H]), sigmoid(a[:, 3 * H:])
