@@ -191,8 +191,8 @@ def lstm_np(params, x, h0=None, c0=None, dhs=None, dcs=None, bug=None, order=ORD
     "no_f_path" (dcₜ₋₁ = dc, not dc ⊙ f), "no_tanh_path" (dc gets nothing from dh through tanh(cₜ)), "no_c_carry"
     (dc from step t+1 dropped), "no_h_carry" (dh from step t+1 dropped), "h_no_tanh" (h = o ⊙ c), "tanh_c_raw"
     (tanh'(c) written 1 − c²), "dcs_ignored", "sigmoid_prime_out" (σ' = σ), "no_b_hh", "h0_ignored", "c0_ignored",
-    "dcs_after_f" (dcs[:, t] added after the f multiplication, to the gradient passed on to cₜ₋₁). Returns hs, cs, dx, dh0, dc0,
-    grads."""
+    "dcs_after_f" (dcs[:, t] added after the f multiplication, to the gradient passed on to cₜ₋₁).
+    Returns hs, cs, dx, dh0, dc0, grads."""
     W_ih, W_hh, b_ih, b_hh = params
     N, T, _ = x.shape
     H = W_hh.shape[1]
@@ -266,7 +266,8 @@ def gru_forms(params, x, h=None, dh=None, form="torch", order="rzn"):
     if dh is not None:
         (out * t64(dh)).sum().backward()
         result.update(dx=n64(xt.grad), dh_prev=n64(ht.grad),
-                      grads=[n64(p.grad) if p.grad is not None else np.zeros(p.shape) for p in (W_ih, W_hh, b_ih, b_hh)])
+                      grads=[n64(p.grad) if p.grad is not None else np.zeros(p.shape)
+                             for p in (W_ih, W_hh, b_ih, b_hh)])
         result["z"] = n64(z)
     return result
 

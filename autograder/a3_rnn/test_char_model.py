@@ -69,9 +69,9 @@ def test_char_model_forward_and_gradients(student):
 
 
 def _check_char_init(student):
-    """CharModel(40, 30, rng=3): every parameter in [−k, k] with k = 1/√H, W_out's variance k²/3, reproducible by
-    seed, another seed another model."""
-    V, H, k = 40, 30, 1 / np.sqrt(30)
+    """CharModel(80, 30, rng=3): every parameter in [−k, k] with k = 1/√H and spread over it, W_out's variance k²/3,
+    reproducible by seed, another seed another model."""
+    V, H, k = 80, 30, 1 / np.sqrt(30)
     first = _student_init(student, V, H, "lstm", 3)
     checks.check_true([p.shape for p in first] == _shapes(V, H, "lstm"),
                       f"CharModel({V}, {H}, rng=3).parameters() have shapes {[p.shape for p in first]}: they are "
@@ -80,6 +80,9 @@ def _check_char_init(student):
         checks.check_true(np.all(np.abs(p) <= k), f"CharModel({V}, {H}, rng=3)'s {name} has entries up to "
                                                   f"{np.max(np.abs(p)):.3g}: every parameter is drawn U(−k, k), "
                                                   f"k = 1/√hidden_size = {k:.4g}")
+        checks.check_true(np.min(p) < -0.5 * k and np.max(p) > 0.5 * k,
+                          f"CharModel({V}, {H}, rng=3)'s {name} is not spread over U(−k, k) (its entries lie in "
+                          f"[{np.min(p):.3g}, {np.max(p):.3g}]): every parameter is drawn U(−k, k), k = 1/√hidden_size")
     checks.check_statistic(f"the variance of CharModel({V}, {H}, rng=3)'s W_out", float(np.mean(first[4] ** 2)),
                            k * k / 3, rel_tol=6 * 0.9 / np.sqrt(first[4].size),
                            context="W_out is drawn U(−k, k), k = 1/√hidden_size, like the layer's parameters",
@@ -190,6 +193,6 @@ def test_train_learns_a_periodic_string(student):
                                                   f"{logits.shape}, not (1, 47, 5)")
     accuracy = float(np.mean(np.argmax(logits[0], axis=-1) == ids[1:]))
     checks.check_true(accuracy >= 0.95, f"train_char_model(ids, 5) on \"{PERIOD}\" repeated (48 characters) predicts "
-                                        f"{accuracy:.0%} of the 47 next characters; a correct solution with the default "
-                                        "LSTM(16), 300 steps of Adam(0.01) and clipping at 1 reaches 100% (≥ 95% "
-                                        "required)")
+                                        f"{accuracy:.0%} of the 47 next characters; a correct solution with the "
+                                        "default LSTM(16), 300 steps of Adam(0.01) and clipping at 1 reaches 100% "
+                                        "(≥ 95% required)")

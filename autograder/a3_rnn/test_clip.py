@@ -46,12 +46,13 @@ def _slips(grads, max_norm, q):
                    f"gradients; {RULE}"),
         "scales_up": (scale(max_norm / (total + EPS)), total,
                       f"the gradients are scaled up when their norm is below max_norm: nothing changes then; {RULE}"),
-        "squared": (scale(min(1.0, max_norm / (total ** q + EPS))) if q != np.inf else grads, total ** q if q != np.inf
-                    else total, f"the norm misses its root: total = (Σ |g|^q)^(1/q); {RULE}"),
         "norm_type_ignored": (scale(min(1.0, max_norm / (two + EPS))), two,
-                              f"norm_type is ignored (the 2-norm is used): total = (Σ |g|^q)^(1/q) for q = norm_type, "
+                              "norm_type is ignored (the 2-norm is used): total = (Σ |g|^q)^(1/q) for q = norm_type, "
                               "max |g| for q = inf"),
     }
+    if q != np.inf:
+        out["squared"] = (scale(min(1.0, max_norm / (total ** q + EPS))), total ** q,
+                          f"the norm misses its root: total = (Σ |g|^q)^(1/q); {RULE}")
     clipped = scale(min(1.0, max_norm / (total + EPS)))
     out["total_after"] = (clipped, _total(clipped, q), "total_norm is the norm after clipping: clip_grad_norm returns "
                                                        "the norm of the gradients as given, before clipping")

@@ -73,7 +73,8 @@ def test_gru_forward_default_h(student):
     cell = layer(student, "GRUCell", 2, 4, params)
     with checks.explained("GRUCell.forward(x) without h starts from zeros (h=None)"):
         out = cell.forward(x)
-    checks.check_array("h' returned by GRUCell.forward(x)", out, ref["h"], context="h omitted (zeros), N = 3, D = 2, H = 4",
+    checks.check_array("h' returned by GRUCell.forward(x)", out, ref["h"],
+                       context="h omitted (zeros), N = 3, D = 2, H = 4",
                        mistakes=[(lambda c=c: c()["h"], m) for c, m in _slips(params, x, None)])
 
 

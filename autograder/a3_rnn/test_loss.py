@@ -87,8 +87,9 @@ def _case():
 def test_sequence_cross_entropy_value(student):
     """With a mask of lengths 5, 1, 3, 4, and with mask=None (omitted): the value vs F.cross_entropy."""
     logits, targets, mask, (loss, _), (z2, y2), (loss2, _) = _case()
-    checks.check_scalar("sequence_cross_entropy(logits, targets, mask)", student.sequence_cross_entropy(logits, targets, mask),
-                        loss, context="N = 4, T = 5, V = 6, sequences of lengths 5, 1, 3, 4 (mask True on their tokens)",
+    checks.check_scalar("sequence_cross_entropy(logits, targets, mask)",
+                        student.sequence_cross_entropy(logits, targets, mask), loss,
+                        context="N = 4, T = 5, V = 6, sequences of lengths 5, 1, 3, 4 (mask True on their tokens)",
                         mistakes=_value_slips(logits, targets, mask), show_values=False)
     with checks.explained("sequence_cross_entropy(logits, targets) without a mask: every token counts"):
         got = student.sequence_cross_entropy(z2, y2)
@@ -109,10 +110,11 @@ def test_sequence_cross_entropy_grad(student):
         got = student.sequence_cross_entropy_grad(z2, y2)
     checks.check_array("sequence_cross_entropy_grad(logits, targets)", got, grad2,
                        context="N = 3, T = 4, V = 7, mask omitted", mistakes=_grad_slips(z2, y2, None))
-    changed = student.harness("calls").function_run([("sequence_cross_entropy", [logits, targets, mask]),
-                                                     ("sequence_cross_entropy_grad", [logits, targets, mask])])["changed"]
-    checks.check_true(not changed, f"{changed[0] if changed else ''} changed an array it was given: no function changes "
-                                   "its arguments (SPEC); write z = logits - logits.max(...), not logits -= ...")
+    calls = [(name, [logits, targets, mask]) for name in ("sequence_cross_entropy", "sequence_cross_entropy_grad")]
+    changed = student.harness("calls").function_run(calls)["changed"]
+    checks.check_true(not changed, f"{changed[0] if changed else ''} changed an array it was given: no function "
+                                   "changes its arguments (SPEC); write z = logits - logits.max(...), not "
+                                   "logits -= ...")
 
 
 @checks.cached

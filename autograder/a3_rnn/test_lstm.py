@@ -26,7 +26,8 @@ FORWARD_SLIPS = {
     "c0_ignored": "c0 is ignored: the first step starts from the c0 given",
 }
 BPTT_SLIPS = {
-    "no_f_path": "the cell's gradient goes back to cₜ₋₁ without the forget gate: dcₜ₋₁ = dcₜ ⊙ f (cₜ = f ⊙ cₜ₋₁ + i ⊙ g)",
+    "no_f_path": "the cell's gradient goes back to cₜ₋₁ without the forget gate: dcₜ₋₁ = dcₜ ⊙ f "
+                 "(cₜ = f ⊙ cₜ₋₁ + i ⊙ g)",
     "no_tanh_path": "dcₜ misses the path through hₜ = o ⊙ tanh(cₜ): dcₜ += dhₜ ⊙ o ⊙ (1 − tanh²(cₜ))",
     "no_c_carry": "BPTT drops the cell's gradient coming back from step t+1: dcₜ = dcs[:, t] + dcₜ₊₁ ⊙ f + "
                   "dhₜ ⊙ o ⊙ (1 − tanh²(cₜ))",

@@ -101,7 +101,8 @@ def test_rnn_forward_default_h0_and_length_one(student):
                                               "reads x[:, t]")])
     with checks.explained("a sequence of length T = 1"):
         hs1 = rnn.forward(x1)
-        checks.check_array("hs returned by RNN.forward(x)", hs1, ref1["hs"], context="a sequence of length 1: x (2, 1, 3)")
+        checks.check_array("hs returned by RNN.forward(x)", hs1, ref1["hs"],
+                           context="a sequence of length 1: x (2, 1, 3)")
         out = checks.check_list("RNN.backward(dhs)", rnn.backward(dhs1), 2)
     _bptt_checks(out[0], out[1], grads_of(rnn, "RNN"), params, x1, None, dhs1, ref1,
                  "a sequence of length 1: x (2, 1, 3), h0 omitted, backward(dhs of shape (2, 1, 5))")

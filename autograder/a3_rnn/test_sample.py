@@ -53,9 +53,9 @@ def _slips(A, B, C, start, u, temperature):
     out = [(_run(A, B, C, start, u, temperature, "argmax")[0], f"the argmax is taken: sample draws with u, {RULE}"),
            (_run(A, B, C, start, u, 1.0)[0], f"the temperature is ignored: {RULE}"),
            (_run(A, B, C, start, u, temperature, "times")[0], f"the logits are multiplied by the temperature: {RULE}"),
-           (_run(A, B, C, start, u, temperature, "last")[0], "the model is fed the last id only: sample calls "
-                                                             "model.forward(np.array([ids])) with the whole sequence so "
-                                                             "far (the model has no memory between calls)")]
+           (_run(A, B, C, start, u, temperature, "last")[0],
+            "the model is fed the last id only: sample calls model.forward(np.array([ids])) with the whole sequence so "
+            "far (the model has no memory between calls)")]
     expected = _run(A, B, C, start, u, temperature)[0]
     out.append((np.concatenate([start, expected]), "the start ids are returned too: sample returns the len(u) new ids "
                                                    "only"))

@@ -340,7 +340,8 @@ def sigmoid(a):
         "    self.db_ih, self.db_hh = np.zeros_like(self.b_ih), np.zeros_like(self.b_hh)",
         "if not hasattr(self, 'dW_ih'):\n"
         "        self.dW_ih, self.dW_hh = np.zeros_like(self.W_ih), np.zeros_like(self.W_hh)\n"
-        "        self.db_ih, self.db_hh = np.zeros_like(self.b_ih), np.zeros_like(self.b_hh)"), mistake="not add to them"),
+        "        self.db_ih, self.db_hh = np.zeros_like(self.b_ih), np.zeros_like(self.b_hh)"),
+        mistake="not add to them"),
     "lstm_sigmoid_derivative_as_sigmoid": Variant(_lstm_backward(
         'd = {"i": dc * g * i * (1 - i), "f": dc * c_prev * f * (1 - f), "g": dc * i * (1 - g ** 2),\n'
         '             "o": dh * tc * o * (1 - o)}',

@@ -14,7 +14,8 @@ class LSTM:
     Parameters drawn U(−1/√H, 1/√H): W_ih (4H, D), W_hh (4H, H), b_ih (4H,), b_hh (4H,)."""
 
     def __init__(self, input_size, hidden_size, rng=None):
-        """Draws W_ih, W_hh, b_ih, b_hh in that order from np.random.default_rng(rng)."""
+        """Draws W_ih, W_hh, b_ih, b_hh from U(−k, k), k = 1/√hidden_size, with np.random.default_rng(rng)
+        (in any order)."""
         rng = np.random.default_rng(rng)
         k = 1 / np.sqrt(hidden_size)
         self.W_ih = rng.uniform(-k, k, (4 * hidden_size, input_size))

@@ -23,7 +23,8 @@ class RNN:
     Parameters as torch.nn.RNN, each drawn U(−1/√H, 1/√H): W_ih (H, D), W_hh (H, H), b_ih (H,), b_hh (H,)."""
 
     def __init__(self, input_size, hidden_size, rng=None):
-        """Draws W_ih, W_hh, b_ih, b_hh in that order from np.random.default_rng(rng)."""
+        """Draws W_ih, W_hh, b_ih, b_hh from U(−k, k), k = 1/√hidden_size, with np.random.default_rng(rng)
+        (in any order)."""
         rng = np.random.default_rng(rng)
         k = 1 / np.sqrt(hidden_size)
         self.W_ih = rng.uniform(-k, k, (hidden_size, input_size))
