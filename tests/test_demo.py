@@ -85,7 +85,7 @@ def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rule
     course_dir = run_demo(tmp_path / "course-b", size=12, workers=2, timeout=120, quiet=True, course="b")
     grades = read_grades_csv(course_dir / "grades.csv").set_index("student")
     everyone = json.loads((course_dir / "cohort.json").read_text())
-    assert {p["assignment"] for p in everyone} >= {"a1_mlp", "a2_autograd", "a3_cnn", "a4_vae_gan"}  # TEMP
+    assert {p["assignment"] for p in everyone} >= {"a1_mlp", "a2_autograd", "a3_cnn", "a3_rnn", "a4_vae_gan"}
 
     # Course B by hand: partial grade = round(points / 4) half to even, each part needs 5.5 unrounded,
     # final = round(0.5 a + 0.5 e); a late day (started) costs 2 points.
