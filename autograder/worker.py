@@ -62,8 +62,10 @@ def forget_test_modules(tests: Path) -> None:
 def warm_up() -> None:
     """Pay the imports once per process, before any timed test (not inside the first one)."""
     import numpy  # noqa: F401
-    import torch  # noqa: F401
+    import torch
     import torch._dynamo  # noqa: F401  (the first torch.optim step imports it: ~2 s)
+
+    torch.set_num_threads(1)  # one core per grading process, as its OMP_NUM_THREADS=1 says; in-process too
 
 
 def serve(jobs: Iterator[GradingJob], emit: Callable[[SubmissionResult], None]) -> None:

@@ -2,8 +2,11 @@
 from autograder import worker
 from autograder.assignments import ROOTS_VARIABLE
 from autograder.batch import Submission, grade_all
-from autograder.job import GradingJob
+from autograder.job import GradingJob, Limits
 from submissions import reference_source, write_notebook
+
+# These tests are about which tests run for which job, not about time: a loaded machine must not fail them.
+UNHURRIED = Limits(test_timeout=60, budget=900)
 
 
 def test_an_assignment_whose_tests_do_not_collect_answers_only_its_own_jobs(tmp_path, monkeypatch):
@@ -13,7 +16,7 @@ def test_an_assignment_whose_tests_do_not_collect_answers_only_its_own_jobs(tmp_
     (tmp_path / "autograder" / "broken" / "test_broken.py").write_text("def test_x(:\n    pass\n")  # syntax error
     monkeypatch.setenv(ROOTS_VARIABLE, str(tmp_path))
     jobs = [GradingJob("broken", ["x = 1"], "s1", sandboxed=False),
-            GradingJob("a1_mlp", [reference_source()], "s2", sandboxed=False)]
+            GradingJob("a1_mlp", [reference_source()], "s2", limits=UNHURRIED, sandboxed=False)]
     results = []
     worker.serve(iter(jobs), results.append)
     assert [(r.assignment, r.student) for r in results] == [("broken", "s1"), ("a1_mlp", "s2")]
@@ -32,7 +35,7 @@ def test_a_missing_notebook_costs_its_submission_not_the_batch(tmp_path):
 def test_one_process_grades_a1_then_a2_with_each_its_own_same_named_test_modules():
     # Both assignments have a hidden test_mlp.py and test_losses.py; a cached module of the first
     # must never run for the second (nor the second's for a later first).
-    jobs = [GradingJob(aid, [reference_source(aid)], f"s{i}", sandboxed=False)
+    jobs = [GradingJob(aid, [reference_source(aid)], f"s{i}", limits=UNHURRIED, sandboxed=False)
             for i, aid in enumerate(["a1_mlp", "a2_autograd", "a1_mlp"])]
     results = []
     worker.serve(iter(jobs), results.append)
