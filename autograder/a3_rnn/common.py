@@ -1,9 +1,13 @@
 """Helpers shared by Assignment 3-RNN's hidden tests (not collected: not a test_*.py module)."""
 from __future__ import annotations
 
+import contextlib
+import functools
+
 import numpy as np
 
 from autograder import checks
+from autograder.student import StudentError
 
 NAMES = ("W_ih", "W_hh", "b_ih", "b_hh")
 GRAD_NAMES = ("dW_ih", "dW_hh", "db_ih", "db_hh")
@@ -11,6 +15,38 @@ ACCUMULATES = ("backward must set the parameter gradients (=), not add to them (
                "gradient is still in them")
 STALE = ("backward must use the latest forward: each forward replaces what an earlier forward cached (start its "
          "lists afresh), whatever the batch size or length")
+
+#: (words any one of which a student's error message contains, the hint appended to it)
+GLOBAL_RNG = (("dtype('O')", "seed must be", "np.random.seed", "Cannot cast scalar from"),
+              "rng may be a seed, None or a np.random.Generator: pass it through np.random.default_rng(rng) and draw "
+              "from the generator it returns, never the global np.random.seed / np.random.uniform (np.random.seed "
+              "rejects a Generator)")
+ONEHOT_WIDTH = (("mismatch in its core dimension", "not aligned", "could not be broadcast", "shapes"),
+                "a shape error inside CharModel: the one-hot of ids (N, T) has width V = vocab_size (np.eye(vocab_size)"
+                "[ids], shape (N, T, V)), which is the layer's input size (LSTM(V, H) / RNN(V, H)); W_out is (V, H)")
+
+
+@contextlib.contextmanager
+def error_hints(*rules):
+    """Append a rule's hint to a student error (a raising call) whose message contains one of the rule's words."""
+    try:
+        yield
+    except StudentError as exc:
+        hints = [hint for words, hint in rules if any(w in str(exc) for w in words)]
+        if not hints:
+            raise
+        raise StudentError(f"{exc} — {'; '.join(hints)}") from None
+
+
+def hinted_errors(*rules):
+    """A test decorator: :func:`error_hints` around the whole test."""
+    def wrap(test):
+        @functools.wraps(test)
+        def run(*args, **kwargs):
+            with error_hints(*rules):
+                return test(*args, **kwargs)
+        return run
+    return wrap
 
 
 def layer(student, cls, D, H, params):
@@ -33,6 +69,11 @@ def check_init(student, cls, G, D, H, seed):
     k = 1 / np.sqrt(H)
     label = f"{cls}({D}, {H}, rng={seed})"
     harness = student.harness("calls")
+    with error_hints(GLOBAL_RNG):
+        _check_init(harness, label, cls, G, D, H, seed, k)
+
+
+def _check_init(harness, label, cls, G, D, H, seed, k):
     got = checks.check_list(f"{label}'s parameters", harness.init_params(cls, [D, H], seed), 4)
     shapes = ((G * H, D), (G * H, H), (G * H,), (G * H,))
     values = []
@@ -77,3 +118,13 @@ def check_init(student, cls, G, D, H, seed):
     for kind, text in (("none", "rng=None"), ("default", "no rng argument")):
         none = checks.as_numeric_array("W_ih", harness.init_params(cls, [D, H], seed, kind)[0])
         checks.check_true(none.shape == shapes[0], f"{cls}({D}, {H}) with {text} should work (rng defaults to None)")
+
+
+def check_unchanged(changed, params_changed=()):
+    """The sandbox harness's report (``changed``: "method (argument i)" for every array argument a call changed
+    in place; ``params_changed``: parameters a forward or backward changed): both must be empty."""
+    checks.check_true(not changed, f"{changed[0] if changed else ''} changed an array it was given in place "
+                                   "(x *= …, x += … or x[...] = … on an argument): no function or method changes "
+                                   "its arguments (SPEC); compute a new array (dh = dh * …)")
+    checks.check_true(not params_changed, f"forward/backward changed the parameters {', '.join(params_changed)}: "
+                                          "only an optimizer changes them")

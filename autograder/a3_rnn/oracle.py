@@ -191,7 +191,9 @@ def lstm_np(params, x, h0=None, c0=None, dhs=None, dcs=None, bug=None, order=ORD
     "no_f_path" (dcₜ₋₁ = dc, not dc ⊙ f), "no_tanh_path" (dc gets nothing from dh through tanh(cₜ)), "no_c_carry"
     (dc from step t+1 dropped), "no_h_carry" (dh from step t+1 dropped), "h_no_tanh" (h = o ⊙ c), "tanh_c_raw"
     (tanh'(c) written 1 − c²), "dcs_ignored", "sigmoid_prime_out" (σ' = σ), "no_b_hh", "h0_ignored", "c0_ignored",
-    "dcs_after_f" (dcs[:, t] added after the f multiplication, to the gradient passed on to cₜ₋₁).
+    "dcs_after_f" (dcs[:, t] added after the f multiplication, to the gradient passed on to cₜ₋₁), "cache_after"
+    (each step cached after the update: backward reads hₜ, cₜ where it needs hₜ₋₁, cₜ₋₁), "o_from_dc" (da_o from the
+    cell's total dcₜ instead of dhₜ).
     Returns hs, cs, dx, dh0, dc0, grads."""
     W_ih, W_hh, b_ih, b_hh = params
     N, T, _ = x.shape
@@ -206,6 +208,8 @@ def lstm_np(params, x, h0=None, c0=None, dhs=None, dcs=None, bug=None, order=ORD
         steps.append((h, c, i, f, g, o))
         c = f * c + i * g
         h = o * (c if bug == "h_no_tanh" else np.tanh(c))
+        if bug == "cache_after":
+            steps[-1] = (h, c, i, f, g, o)
         hs.append(h)
         cs.append(c)
     hs, cs = np.stack(hs, axis=1), np.stack(cs, axis=1)
@@ -222,7 +226,7 @@ def lstm_np(params, x, h0=None, c0=None, dhs=None, dcs=None, bug=None, order=ORD
         tprime = 1 - cs[:, t] ** 2 if bug == "tanh_c_raw" else (np.ones_like(tc) if bug == "h_no_tanh" else 1 - tc ** 2)
         dc = (0 if bug == "no_c_carry" else dc) + (0 if bug == "dcs_after_f" else dcs[:, t]) \
             + (0 if bug == "no_tanh_path" else dh * o * tprime)
-        d = {"i": dc * g * sp(i), "f": dc * c_prev * sp(f), "g": dc * i * (1 - g ** 2), "o": dh * tc * sp(o)}
+        d = {"i": dc * g * sp(i), "f": dc * c_prev * sp(f), "g": dc * i * (1 - g ** 2), "o": (dc if bug == "o_from_dc" else dh) * tc * sp(o)}
         da = np.concatenate([d[k] for k in order], axis=1)
         grads[0] += da.T @ x[:, t]
         grads[1] += da.T @ h_prev
@@ -270,6 +274,25 @@ def gru_forms(params, x, h=None, dh=None, form="torch", order="rzn"):
                              for p in (W_ih, W_hh, b_ih, b_hh)])
         result["z"] = n64(z)
     return result
+
+
+def gru_np(params, x, h, dh, bug):
+    """A GRU cell's hand-written backward (PyTorch's form) with one slip: "z_sign" (∂h'/∂z taken as n − h, not
+    h − n), "r_without_b_hn" (da_r = da_n ⊙ (W_hn h) ⊙ r(1 − r): b_hn missing from what r multiplies). Returns
+    {"dx", "dh_prev", "grads"}."""
+    W_ih, W_hh, b_ih, b_hh = params
+    H = W_hh.shape[1]
+    gi, gh = x @ W_ih.T + b_ih, h @ W_hh.T + b_hh
+    r, z = sigmoid(gi[:, :H] + gh[:, :H]), sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+    n = np.tanh(gi[:, 2 * H:] + r * gh[:, 2 * H:])
+    gh_n = h @ W_hh[2 * H:].T if bug == "r_without_b_hn" else gh[:, 2 * H:]
+    da_n = dh * (1 - z) * (1 - n ** 2)
+    da_z = dh * ((n - h) if bug == "z_sign" else (h - n)) * z * (1 - z)
+    da_r = da_n * gh_n * r * (1 - r)
+    dgi = np.concatenate([da_r, da_z, da_n], axis=1)
+    dgh = np.concatenate([da_r, da_z, r * da_n], axis=1)
+    return {"dx": dgi @ W_ih, "dh_prev": dh * z + dgh @ W_hh,
+            "grads": [dgi.T @ x, dgh.T @ h, dgi.sum(axis=0), dgh.sum(axis=0)]}
 
 
 def permute_blocks(W, order, G):

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
+from autograder.a3_rnn.common import GLOBAL_RNG, ONEHOT_WIDTH, hinted_errors
 from autograder.a3_rnn.oracle import char_torch, train_torch
 
 CELL = "test_char_model"
@@ -39,6 +40,7 @@ def _model_case(cell):
 
 @pytest.mark.grade(cell=CELL, points=0.25)
 @checks.most_specific()
+@hinted_errors(GLOBAL_RNG, ONEHOT_WIDTH)
 def test_char_model_forward_and_gradients(student):
     """CharModel(5, 4, cell) for "lstm" and "rnn" (and the default cell): parameters() order and shapes; after
     set_parameters, forward(ids (2, 6)) and backward(dlogits) → gradients() vs torch."""
@@ -70,7 +72,7 @@ def test_char_model_forward_and_gradients(student):
 
 def _check_char_init(student):
     """CharModel(80, 30, rng=3): every parameter in [−k, k] with k = 1/√H and spread over it, W_out's variance k²/3,
-    reproducible by seed, another seed another model."""
+    reproducible by seed, another seed another model, and no draw repeated (one generator for everything)."""
     V, H, k = 80, 30, 1 / np.sqrt(30)
     first = _student_init(student, V, H, "lstm", 3)
     checks.check_true([p.shape for p in first] == _shapes(V, H, "lstm"),
@@ -94,6 +96,21 @@ def _check_char_init(student):
                       "one np.random.default_rng(rng)")
     checks.check_true(not np.array_equal(first[4], other[4]), f"CharModel({V}, {H}) gives the same W_out for rng=3 "
                                                               "and rng=4: draw it from np.random.default_rng(rng)")
+    # one generator never repeats a draw; a second generator made from the same seed repeats the first one's
+    names = ("W_ih", "W_hh", "b_ih", "b_hh", "W_out", "b_out")
+    seen, repeats = {}, []
+    for name, p in zip(names, first):
+        for j, v in enumerate(np.ravel(p)):
+            if v in seen and seen[v][0] != name:
+                repeats.append((name, j, *seen[v]))
+            seen.setdefault(v, (name, j))
+    if repeats:
+        a, j, b, i = repeats[0]
+        checks.check_true(False, f"CharModel({V}, {H}, rng=3)'s parameters repeat each other: {len(repeats)} entries "
+                                 f"are equal to earlier draws (the {a} entry {j} equals the {b} entry {i}), as when the "
+                                 "layer and W_out draw from a second generator made from the same seed, whose draws "
+                                 "repeat the first's. Draw everything from one np.random.default_rng(rng) and hand "
+                                 "that generator to the layer (np.random.default_rng(generator) returns it as it is)")
 
 
 def _student_init(student, V, H, cell, rng):
@@ -153,6 +170,7 @@ def _common_slips(s):
 
 @pytest.mark.grade(cell=CELL, points=0.25, timeout=30)
 @checks.most_specific()
+@hinted_errors(GLOBAL_RNG, ONEHOT_WIDTH)
 def test_train_replays_in_torch(student):
     """Every argument away from its default: an RNN cell and an LSTM one, short runs with strong clipping."""
     ids = _ids("abcdcbadabcdcba", "abcd")
@@ -173,6 +191,7 @@ def test_train_replays_in_torch(student):
 
 @pytest.mark.grade(cell=CELL, points=0.25, timeout=30)
 @checks.most_specific()
+@hinted_errors(GLOBAL_RNG, ONEHOT_WIDTH)
 def test_train_defaults_replay_in_torch(student):
     """train_char_model(ids, 4) alone: hidden_size=16, "lstm", 300 steps, lr=0.01, clip=1.0, rng=0, replayed."""
     ids = _ids("abbcadabbcad", "abcd")
@@ -182,6 +201,7 @@ def test_train_defaults_replay_in_torch(student):
 
 
 @pytest.mark.grade(cell=CELL, points=0.25, timeout=60)
+@hinted_errors(GLOBAL_RNG, ONEHOT_WIDTH)
 def test_train_learns_a_periodic_string(student):
     """With the defaults, on "abcadbec" repeated to 48 characters: ≥ 95 % of the 47 next characters right."""
     alphabet = sorted(set(PERIOD))

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from autograder import checks
-from autograder.a3_rnn.common import ACCUMULATES, check_init, grads_of, layer
-from autograder.a3_rnn.oracle import gru_forms, gru_torch, params_for
+from autograder.a3_rnn.common import ACCUMULATES, check_init, check_unchanged, grads_of, layer
+from autograder.a3_rnn.oracle import gru_forms, gru_np, gru_torch, params_for
 
 CELL = "test_gru"
 TORCH_FORM = "PyTorch's form: n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h"
@@ -23,6 +23,12 @@ FORMS = {
     "h_ignored": "h is ignored: the cell starts from the h given",
 }
 ORDERS = ["".join(p) for p in itertools.permutations("rzn") if "".join(p) != "rzn"]
+BACKWARD_SLIPS = {
+    "z_sign": "the update gate's gradient has the wrong sign: ∂h'/∂z = h − n (h' = (1 − z) ⊙ n + z ⊙ h), so "
+              "da_z = dh ⊙ (h − n) ⊙ z(1 − z)",
+    "r_without_b_hn": "the reset gate's da_r misses b_hn: r multiplies W_hn h + b_hn, so da_r = da_n ⊙ (W_hn h + "
+                      "b_hn) ⊙ r(1 − r) (cache W_hn h + b_hn, bias included)",
+}
 GATES = "W_ih's rows (and b_ih's, W_hh's, b_hh's) are three blocks of H in the order r, z, n (torch.nn.GRUCell)"
 
 
@@ -93,7 +99,8 @@ def _backward_case():
 @checks.most_specific()
 def test_gru_backward(student):
     """After a forward and backward on another batch: forward(x, h), backward(dh) → dx, dh_prev and the four
-    parameter gradients vs torch; N = 3, D = 4, H = 5."""
+    parameter gradients vs torch; N = 3, D = 4, H = 5; inside the sandbox, forward and backward leave x, h and dh
+    as they were."""
     params, (x0, h0, dh0, earlier), (x, h, dh, ref), z = _backward_case()
     cell = layer(student, "GRUCell", 4, 5, params)
     with checks.explained("a first batch: forward(x of shape (2, 4), h), backward(dh)"):
@@ -106,6 +113,7 @@ def test_gru_backward(student):
     slips = _slips(params, x, h, dh) + [(lambda: {**ref, "dh_prev": ref["dh_prev"] - dh * z},
                                          "dh_prev misses the direct path of h' = (1 − z) ⊙ n + z ⊙ h: dh_prev gets "
                                          "dh ⊙ z besides what flows through the gates")]
+    slips += [(lambda bug=bug: gru_np(params, x, h, dh, bug), m) for bug, m in BACKWARD_SLIPS.items()]
     checks.check_array("dx returned by GRUCell.backward", out[0], ref["dx"], context=context,
                        mistakes=[(lambda c=c: c()["dx"], m) for c, m in slips], factors=checks.layer_factors(3))
     checks.check_array("dh_prev returned by GRUCell.backward", out[1], ref["dh_prev"], context=context,
@@ -114,3 +122,6 @@ def test_gru_backward(student):
         checks.check_array(f"GRUCell.{name} after backward", got, ref["grads"][k], context=context,
                            mistakes=[(lambda c=c, k=k: c()["grads"][k], m) for c, m in slips]
                            + [(ref["grads"][k] + earlier["grads"][k], ACCUMULATES)], factors=checks.layer_factors(3))
+    got = student.harness("calls").layer_run("GRUCell", [4, 5], list(params), [("forward", [x, h]),
+                                                                              ("backward", [dh])])
+    check_unchanged(got["changed"], got["params_changed"])

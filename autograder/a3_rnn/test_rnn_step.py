@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograder import checks
+from autograder.a3_rnn.common import check_unchanged
 from autograder.a3_rnn.oracle import LAYOUT, params_for, rnn_np, rnn_torch
 
 CELL = "test_rnn_step"
@@ -114,7 +115,8 @@ def _student_backward(student, params, x, h, dh):
 @pytest.mark.grade(cell=CELL, points=0.5)
 @checks.most_specific()
 def test_rnn_step_backward_input_gradients(student):
-    """dx and dh_prev vs torch; N = 4, D = 3, H = 5."""
+    """dx and dh_prev vs torch; N = 4, D = 3, H = 5; inside the sandbox, forward and backward leave their
+    arguments (dh too) as they were."""
     params, x, h, dh, ref = _backward_case(30110, 4, 3, 5)
     got = _student_backward(student, params, x, h, dh)
     slips = {bug: _slip(params, x, h, dh, bug) for bug in BACKWARD_SLIPS}
@@ -125,6 +127,8 @@ def test_rnn_step_backward_input_gradients(student):
     checks.check_array("dh_prev returned by rnn_step_backward", got[1], ref["dh_prev"], context=context,
                        mistakes=[(s[1], BACKWARD_SLIPS[b]) for b, s in slips.items()],
                        factors=checks.layer_factors(4))
+    # inside the sandbox, where an argument changed in place shows (outside, every array is a copy)
+    check_unchanged(student.harness("calls").step_run(x, h, list(params), dh)["changed"])
 
 
 @pytest.mark.grade(cell=CELL, points=0.5)

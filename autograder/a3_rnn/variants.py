@@ -121,6 +121,43 @@ def _gru_order(order: str) -> dict:
 
 # ------------------------------------------------------------------------------------------------------ BUGGY
 
+_GRU_BACKWARD = """
+def backward(self, dh):
+    x, h, gh_n, r, z, n = self.cache
+    da_n = dh * (1 - z) * (1 - n ** 2)
+    da_z = dh * (h - n) * z * (1 - z)
+    da_r = da_n * gh_n * r * (1 - r)
+    dgi = np.concatenate([da_r, da_z, da_n], axis=1)
+    dgh = np.concatenate([da_r, da_z, r * da_n], axis=1)
+    self.dW_ih, self.dW_hh = dgi.T @ x, dgh.T @ h
+    self.db_ih, self.db_hh = dgi.sum(axis=0), dgh.sum(axis=0)
+    return dgi @ self.W_ih, dh * z + dgh @ self.W_hh
+"""
+
+_LSTM_BACKWARD_O_FROM_DC = """
+def backward(self, dhs, dcs=None):
+    N, T, H = dhs.shape
+    dcs = np.zeros_like(dhs) if dcs is None else dcs
+    dh_next, dc_next = np.zeros((N, H)), np.zeros((N, H))
+    grads = [np.zeros_like(self.W_ih), np.zeros_like(self.W_hh), np.zeros_like(self.b_ih), np.zeros_like(self.b_hh)]
+    dx = np.zeros_like(self.x)
+    for t in range(T - 1, -1, -1):
+        h_prev, c_prev, i, f, g, o = self.steps[t]
+        tc = np.tanh(self.cs[t])
+        dh = dhs[:, t] + dh_next
+        dc = dcs[:, t] + dc_next + dh * o * (1 - tc * tc)
+        da = np.hstack([dc * g * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - g * g), dc * tc * o * (1 - o)])
+        grads[0] += da.T @ self.x[:, t]
+        grads[1] += da.T @ h_prev
+        grads[2] += da.sum(axis=0)
+        grads[3] += da.sum(axis=0)
+        dx[:, t] = da @ self.W_ih
+        dh_next, dc_next = da @ self.W_hh, dc * f
+    self.dW_ih, self.dW_hh, self.db_ih, self.db_hh = grads
+    return dx, dh_next, dc_next
+"""
+
+
 BUGGY: dict[str, Variant] = {
     # ---- one RNN step
     "step_tanh_at_preactivation": Variant({
@@ -665,6 +702,63 @@ def train_char_model(ids, vocab_size, hidden_size=16, cell="lstm", steps=300, lr
         model.set_parameters(opt.step(model.parameters(), grads))
     return model
 '''}, mistake="summed over the time steps"),
+    # ---- found by independent slips (bench/a3_rnn_slips.py)
+    "step_backward_scales_dh_in_place": Variant({"rnn_step_backward": """
+def rnn_step_backward(dh, cache):
+    x, h_prev, W_ih, W_hh, h = cache
+    dh *= 1.0 - h * h
+    return dh @ W_ih, dh @ W_hh, dh.T @ x, dh.T @ h_prev, dh.sum(0), dh.sum(0)
+"""}, mistake="changed an array it was given in place"),
+    "charmodel_second_generator_same_seed": Variant({"CharModel.__init__": """
+def __init__(self, vocab_size, hidden_size, cell="lstm", rng=None):
+    self.cell = cell
+    layer = LSTM if cell == "lstm" else RNN
+    self.rnn = layer(vocab_size, hidden_size, rng=rng)
+    gen = np.random.default_rng(rng)
+    k = hidden_size ** -0.5
+    self.W_out = gen.uniform(-k, k, size=(vocab_size, hidden_size))
+    self.b_out = gen.uniform(-k, k, size=vocab_size)
+"""}, mistake="repeat each other"),
+    "lstm_steps_cached_after_update": Variant({"LSTM.forward": _LSTM_FORWARD_ORDER.replace("{order}", "ifgo").replace(
+        "        self.steps.append((h, c, i, f, g, o))\n        c = f * c + i * g\n        h = o * np.tanh(c)\n",
+        "        c = f * c + i * g\n        h = o * np.tanh(c)\n        self.steps.append((h, c, i, f, g, o))\n")},
+        mistake="hₜ₋₁, cₜ₋₁"),
+    "lstm_output_gate_from_cell_gradient": Variant({"LSTM.backward": _LSTM_BACKWARD_O_FROM_DC},
+                                                   mistake="output gate's da_o"),
+    "gru_update_gate_sign_flipped": Variant({"GRUCell.backward": _GRU_BACKWARD.replace(
+        "(h - n) * z", "(n - h) * z")}, mistake="update gate's gradient has the wrong sign"),
+    "gru_reset_gate_without_b_hn": Variant({"GRUCell.forward": """
+def forward(self, x, h=None):
+    H = self.W_hh.shape[1]
+    if h is None:
+        h = np.zeros((x.shape[0], H))
+    gi = x @ self.W_ih.T + self.b_ih
+    hn = h @ self.W_hh[2 * H:].T
+    gh = h @ self.W_hh.T + self.b_hh
+    r = sigmoid(gi[:, :H] + gh[:, :H])
+    z = sigmoid(gi[:, H:2 * H] + gh[:, H:2 * H])
+    n = np.tanh(gi[:, 2 * H:] + r * (hn + self.b_hh[2 * H:]))
+    self.cache = x, h, hn, r, z, n
+    return (1 - z) * n + z * h
+"""}, mistake="misses b_hn"),
+    "rnn_init_global_numpy_random": Variant({"RNN.__init__": """
+def __init__(self, input_size, hidden_size, rng=None):
+    if rng is not None:
+        np.random.seed(rng)
+    k = 1.0 / np.sqrt(hidden_size)
+    self.W_ih = np.random.uniform(-k, k, size=(hidden_size, input_size))
+    self.W_hh = np.random.uniform(-k, k, size=(hidden_size, hidden_size))
+    self.b_ih = np.random.uniform(-k, k, size=hidden_size)
+    self.b_hh = np.random.uniform(-k, k, size=hidden_size)
+"""}, mistake="never the global np.random.seed"),
+    "charmodel_onehot_hidden_width": Variant({"CharModel.forward": """
+def forward(self, ids):
+    H = self.W_out.shape[1]
+    x = np.eye(H)[ids]
+    out = self.rnn.forward(x)
+    self.hs = out[0] if self.cell == "lstm" else out
+    return self.hs @ self.W_out.T + self.b_out
+"""}, mistake="width V = vocab_size"),
 }
 
 # ------------------------------------------------------------------------------------------------------ CORRECT

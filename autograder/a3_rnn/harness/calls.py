@@ -55,6 +55,22 @@ def layer_run(submission, cls, sizes, params, calls):
     return {"results": results, "changed": changed, "params_changed": params_changed, "grads": grads}
 
 
+def step_run(submission, x, h, params, dh):
+    """``rnn_step_forward(x, h, *params)`` then ``rnn_step_backward(dh, cache)`` on the cache it returned. Returns
+    {"results": the backward's return value, "changed": "function (argument i)" for every array argument either
+    call changed}."""
+    args = [np.array(a, dtype=float) for a in (x, h, *params)]
+    before = _snapshot(args)
+    out = submission.rnn_step_forward(*args)
+    changed = _changed("rnn_step_forward", args, before)
+    dh = np.array(dh, dtype=float)
+    kept = dh.copy()
+    result = _plain(submission.rnn_step_backward(dh, out[1]))
+    if not np.array_equal(dh, kept):
+        changed.append("rnn_step_backward (argument 1, dh)")
+    return {"results": result, "changed": changed}
+
+
 def function_run(submission, calls):
     """``calls``: [(function name, args)]. Returns {"results", "changed"} as layer_run (lists of arrays are
     checked array by array)."""
