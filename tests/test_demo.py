@@ -89,7 +89,10 @@ def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rule
 
     # Course B by hand: partial grade = round(points / 4) half to even, each part needs 5.5 unrounded,
     # final = round(0.5 a + 0.5 e); a late day (started) costs 2 points.
-    for sid, row in grades.iterrows():
+    absent = grades.index[grades["exam_points"].isna()]
+    assert len(absent) == 1 and not grades.loc[absent[0], "passed"]
+    assert "no exam score" in grades.loc[absent[0], "reason"]
+    for sid, row in grades.drop(index=absent).iterrows():
         a = sum(row[f"{slot}_score"] for slot in ("a1_mlp", "a2_autograd", "a3", "a4")) / 4
         e = row["exam_points"] / 4
         assert (row["assignments_grade"], row["exam_grade"]) == (round(a), round(e)), sid
@@ -97,6 +100,7 @@ def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rule
         assert row["passed"] == (a >= 5.5 and e >= 5.5), sid
         assert ("assignments part" in str(row["reason"])) == (a < 5.5), sid
         assert ("exam part" in str(row["reason"])) == (e < 5.5), sid
+    for sid, row in grades.iterrows():
         for slot in ("a3", "a4"):
             days = -(-max(row[f"{slot}_late_hours"], 0) // 24)
             assert row[f"{slot}_penalty"] == min(2 * days, row[f"{slot}_raw"]), (sid, slot)

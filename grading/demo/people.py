@@ -27,7 +27,8 @@ EXTENSION_HOURS = 48  # ...and one of its members had an extension, so it is on 
 
 def write_roster_and_exam(course_dir: Path, students: list[str], exam_max: float, seed: int = 11) -> None:
     """A roster with the names real rosters have (accents, commas, quotes) and typed-up exam totals
-    between a quarter of the exam and all of it."""
+    between a quarter of the exam and all of it; the student in the middle of the roster missed the
+    exam (a blank total)."""
     rng = random.Random(seed)
     with open(course_dir / "roster.csv", "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
@@ -38,8 +39,10 @@ def write_roster_and_exam(course_dir: Path, students: list[str], exam_max: float
     with open(course_dir / "exam.csv", "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["student", "total"])
+        absent = students[len(students) // 2]
         for student in students:
-            out.writerow([student, rng.randint(round(exam_max / 4), round(exam_max))])
+            total = rng.randint(round(exam_max / 4), round(exam_max))
+            out.writerow([student, "" if student == absent else total])
 
 
 def demo_teams(students: list[str]) -> dict[str, list[str]]:
