@@ -1,0 +1,2 @@
+"""activations templates."""
+from __future__ import annotations

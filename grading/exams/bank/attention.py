@@ -1,0 +1,2 @@
+"""attention templates."""
+from __future__ import annotations

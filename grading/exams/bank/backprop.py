@@ -1,0 +1,2 @@
+"""backprop templates."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""generative templates."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""init_norm templates."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""losses templates."""
+from __future__ import annotations

@@ -1,0 +1,2 @@
+"""optim templates."""
+from __future__ import annotations

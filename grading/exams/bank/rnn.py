@@ -1,0 +1,2 @@
+"""rnn templates."""
+from __future__ import annotations
