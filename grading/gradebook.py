@@ -136,6 +136,51 @@ class CourseGradebook:
                         raise
             time.sleep(0.05 * 2 ** attempt)
 
+    def ensure_cells(self, assignment: str, notebook: str, cells: list[tuple[str, float, str]]) -> None:
+        """An assignment whose grade cells are not built from a source notebook (an exam): one grade
+        and solution cell per (name, max points, "code" | "markdown")."""
+        with self._open() as gb:
+            gb.update_or_create_assignment(assignment)
+            gb.update_or_create_notebook(notebook, assignment)
+            for name, points, cell_type in cells:
+                gb.update_or_create_grade_cell(name, notebook, assignment, max_score=points, cell_type=cell_type)
+                gb.update_or_create_solution_cell(name, notebook, assignment)
+
+    def record_cells(self, assignment: str, student: str, scores: dict[str, float | None],
+                     timestamp: datetime | None = None, review: bool = False) -> None:
+        """Store automatic scores per grade cell (None: left for a person, as a manual question);
+        ``review`` keeps every cell flagged (a notebook whose tag is not its student's)."""
+        for attempt in range(WRITE_ATTEMPTS):
+            with self._open() as gb:
+                try:
+                    gb.update_or_create_student(student)
+                    kwargs = {"timestamp": _naive_utc(timestamp)} if timestamp is not None else {}
+                    submission = gb.update_or_create_submission(assignment, student, **kwargs)
+                    for notebook in submission.notebooks:
+                        for grade in notebook.grades:
+                            grade.auto_score = scores.get(grade.name)
+                            grade.needs_manual_grade = (review or grade.manual_score is not None
+                                                        or grade.auto_score is None)
+                    gb.db.commit()
+                    return
+                except (OperationalError, IntegrityError):
+                    gb.db.rollback()
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        raise
+            time.sleep(0.05 * 2 ** attempt)
+
+    def set_manual(self, assignment: str, student: str, scores: dict[str, float | None]) -> None:
+        """A person's scores per grade cell (a paper exam's import); None leaves a cell ungraded."""
+        with self._open() as gb:
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(assignment, student)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.name in scores:
+                        grade.manual_score = scores[grade.name]
+                        grade.needs_manual_grade = scores[grade.name] is None
+            gb.db.commit()
+
     def submission_scores(self, assignment: str, student: str) -> SubmissionScores | None:
         with self._open() as gb:
             try:

@@ -1,0 +1,184 @@
+"""The exam window per student, the delivery of each student's notebook into their home, and the
+server's copy of it when their time ends.
+
+* Window: start (``exam.toml``'s ``start``, or the one recorded at delivery) + duration + the
+  student's extra minutes (``COURSE/exams/<exam>/extensions.csv``: ``student, minutes``).
+* Delivery (root on a hub): ``HOME/<exam>/<exam>.ipynb``, owned by the student, 0600 in a 0700
+  folder, so no other student can read it. An existing copy (a student's work) is never replaced.
+* Snapshot (root on a hub, at each student's end): the home copy is copied into the course
+  (``snapshots/<student>/``) with the server's time. That copy is the one graded; the student's
+  clock, mtimes and notebook metadata play no part.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import stat
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .exam_file import Exam, ExamFileError
+from .manifest import exam_dir
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+    extra_minutes: float = 0.0
+
+    def contains(self, when: datetime) -> bool:
+        return self.start <= when <= self.end
+
+
+def recorded_start(folder: Path, exam: Exam) -> datetime:
+    path = folder / "window.json"
+    if path.is_file():
+        return datetime.fromisoformat(json.loads(path.read_text())["start"])
+    if exam.start is None:
+        raise ExamFileError(f"{exam.id} has no start: set exam.start in {exam.source}, or deliver with --start")
+    return exam.start
+
+
+def extra_minutes(folder: Path) -> dict[str, float]:
+    path = folder / "extensions.csv"
+    if not path.is_file():
+        return {}
+    out, problems = {}, []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for line, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                minutes = float(row["minutes"])
+                if minutes < 0:
+                    raise ValueError
+                out[row["student"].strip()] = minutes
+            except (KeyError, TypeError, ValueError):
+                problems.append(f"line {line}: needs student and minutes (a number >= 0), got {dict(row)}")
+    if problems:
+        raise ExamFileError(f"{path}:\n  " + "\n  ".join(problems))
+    return out
+
+
+def windows(folder: Path, exam: Exam, students: list[str]) -> dict[str, Window]:
+    start, extra = recorded_start(folder, exam), extra_minutes(folder)
+    return {s: Window(start, start + exam.duration + timedelta(minutes=extra.get(s, 0.0)), extra.get(s, 0.0))
+            for s in students}
+
+
+def home_copy(home_pattern: str, student: str, exam_id: str) -> Path:
+    return Path(home_pattern.format(student=student)) / exam_id / f"{exam_id}.ipynb"
+
+
+def _owner(student: str) -> tuple[int, int]:
+    """The student's Unix account (uid, gid)."""
+    try:
+        entry = pwd.getpwnam(student)
+    except KeyError:
+        raise ExamFileError(f"no Unix account {student!r} to deliver to; provision the hub first") from None
+    return entry.pw_uid, entry.pw_gid
+
+
+def deliver(course_root: Path, exam: Exam, home_pattern: str, start: datetime | None = None,
+            accounts: bool = False) -> list[str]:
+    """Each released notebook into its student's home; returns who got one now. ``accounts``
+    (root on a hub): the copy and its folder are given to the student's Unix account."""
+    folder = exam_dir(course_root, exam.id)
+    if start is not None or not (folder / "window.json").is_file():
+        begin = start or exam.start or _now()
+        (folder / "window.json").write_text(json.dumps({"start": begin.isoformat()}))
+    delivered = []
+    for source in sorted((folder / "notebooks").glob(f"*/{exam.id}.ipynb")):
+        student = source.parent.name
+        target = home_copy(home_pattern, student, exam.id)
+        if target.exists():
+            continue
+        owner = _owner(student) if accounts else None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target.parent, 0o700)
+        os.chmod(target, 0o600)
+        if owner:
+            os.chown(target.parent, *owner)
+            os.chown(target, *owner)
+        delivered.append(student)
+    return delivered
+
+
+def snapshot_dir(course_root: Path, exam_id: str, student: str) -> Path:
+    return exam_dir(course_root, exam_id) / "snapshots" / student
+
+
+MAX_NOTEBOOK = 20 << 20
+
+
+def read_own(path: Path, student: str, accounts: bool = False) -> tuple[bytes | None, str]:
+    """The student's own regular file, read without following links (as root, a link could point
+    at anyone's file); with ``accounts``, owned by the student's account; (None, why) otherwise."""
+    home = path.parent.parent
+    try:
+        if path.parent.resolve() != home.resolve() / path.parent.name:
+            return None, "the exam folder is a link"
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None, "no notebook in the home folder"
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror})"
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        owner = _owner(student) if accounts else None
+        if not stat.S_ISREG(info.st_mode):
+            return None, "not a regular file"
+        if owner and info.st_uid != owner[0]:
+            return None, "not owned by the student"
+        if info.st_size > MAX_NOTEBOOK:
+            return None, f"larger than {MAX_NOTEBOOK >> 20} MB"
+        return fh.read(MAX_NOTEBOOK + 1), ""
+
+
+def snapshot(course_root: Path, exam: Exam, home_pattern: str, students: list[str],
+             now: datetime | None = None, accounts: bool = False) -> list[str]:
+    """Copy every home notebook whose window has ended and has no copy yet; returns who."""
+    folder = exam_dir(course_root, exam.id)
+    now = now or _now()
+    taken = []
+    for student, window in windows(folder, exam, students).items():
+        target = snapshot_dir(course_root, exam.id, student)
+        if (target / "taken.json").is_file() or now < window.end:
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        source = home_copy(home_pattern, student, exam.id)
+        record = {"taken_at": now.isoformat(), "window_end": window.end.isoformat(), "source": str(source)}
+        data, why = read_own(source, student, accounts)
+        if data is not None:
+            (target / f"{exam.id}.ipynb").write_bytes(data)
+            record["sha256"] = hashlib.sha256(data).hexdigest()
+        else:
+            record["missing"] = why
+        (target / "taken.json").write_text(json.dumps(record, indent=1))
+        taken.append(student)
+    return taken
+
+
+def snapshot_until_done(course_root: Path, exam: Exam, home_pattern: str, students: list[str],
+                        poll: float = 5.0, accounts: bool = False) -> list[str]:
+    """Keep taking copies as windows end, until every student's has been taken."""
+    folder = exam_dir(course_root, exam.id)
+    ends = windows(folder, exam, students)
+    taken = []
+    while True:
+        taken += snapshot(course_root, exam, home_pattern, students, accounts=accounts)
+        left = [s for s in students if not (snapshot_dir(course_root, exam.id, s) / "taken.json").is_file()]
+        if not left:
+            return taken
+        wait = min(ends[s].end for s in left) - _now()
+        time.sleep(max(0.2, min(poll, wait.total_seconds())))
