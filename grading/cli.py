@@ -276,6 +276,10 @@ def main(argv=None) -> int:
     p.add_argument("--force", action="store_true", help="release again even if already released")
     p.set_defaults(run=_release)
 
+    from .exams.cli import add_commands
+
+    add_commands(sub)
+
     for name, p in sub.choices.items():
         if name in ("grade-one", "autograde"):
             p.add_argument("--unsandboxed-i-trust-every-submission", dest="unsandboxed", action="store_true",

@@ -1,5 +1,6 @@
 """A course's grade table from its files: policy.toml, roster.csv, and, when present, teams.csv,
-extensions.csv, excused.csv and exam.csv, with the scores read from the gradebook at computation time."""
+extensions.csv, excused.csv and exam.csv, with the scores read from the gradebook at computation time.
+A policy whose ``[exam]`` names the exam (``id``) takes its totals from the gradebook instead of exam.csv."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -32,6 +33,13 @@ def _with_time_notes(course: Course, scores: dict) -> dict:
             for key, sub in scores.items()}
 
 
+def exam_totals(gradebook: CourseGradebook, exam_id: str) -> dict[str, float]:
+    """Each student's exam total from the gradebook's per-question scores (a TA's score over the
+    automatic one); a student with a question still to be scored by hand has no total yet."""
+    return {s.student: s.score for s in gradebook.assignment_scores(exam_id)
+            if all(c.manual is not None or (c.auto is not None and not c.needs_review) for c in s.cells)}
+
+
 def course_grade_table(course: Course, policy_file: str | Path | None = None) -> GradeTable:
     policy = course_policy(course, policy_file)
     roster_file = course.root / ROSTER
@@ -43,6 +51,9 @@ def course_grade_table(course: Course, policy_file: str | Path | None = None) ->
     teams = read_teams(optional(TEAMS), roster, policy) if optional(TEAMS) else None
     extensions = read_extensions(optional(EXTENSIONS), roster, policy) if optional(EXTENSIONS) else None
     excused = read_excused(optional(EXCUSED), roster, policy) if optional(EXCUSED) else None
-    exams = read_exam_scores(optional(EXAM), roster, policy) if optional(EXAM) else None
+    if policy.exam is not None and policy.exam.id:
+        exams = exam_totals(CourseGradebook(course.db_url, course.course_id), policy.exam.id)
+    else:
+        exams = read_exam_scores(optional(EXAM), roster, policy) if optional(EXAM) else None
     scores = _with_time_notes(course, scores_from_gradebook(CourseGradebook(course.db_url, course.course_id), policy))
     return compute_grades(policy, scores, roster, exams, extensions, teams, excused)

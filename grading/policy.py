@@ -6,7 +6,8 @@ The file (the shipped examples are ``courses/course_a.toml`` and ``courses/cours
     [[assignments]] id, title, points, due, group_size = 1, canvas_id (optional)
     [choices]       slot = ["option_1", "option_2", ...]          (optional)
     [late]          unit, penalty, grace_minutes = 0, cap, after_cap  (optional: no penalty)
-    [exam]          max_points, source = "online" | "imported"
+    [exam]          max_points, source = "online" | "imported", optional id (the exam's folder:
+                    its scores per question come from the gradebook, not exam.csv)
     [scheme]        type = "bonus" | "weighted", ...
 
 Rules the rest of dlgrade relies on:
@@ -116,6 +117,7 @@ class LateRule:
 class Exam:
     max_points: float
     source: str  # "online" | "imported"
+    id: str | None = None  # the exam's folder (assignments/<id>/exam.toml): scores per question in the gradebook
 
 
 @dataclass(frozen=True)
@@ -418,12 +420,13 @@ class _Checker:
         return LateRule(unit, penalty, grace, cap, after)
 
     def exam(self, value: Any) -> Exam | None:
-        table = self.table(value, "exam", ("max_points", "source"))
+        table = self.table(value, "exam", ("max_points", "source"), ("id",))
         if table is None:
             return None
         max_points = self.number(table, "max_points", "exam", positive=True)
         source = self.string(table, "source", "exam", choices=("online", "imported"))
-        return None if None in (max_points, source) else Exam(max_points, source)
+        exam_id = self.string(table, "id", "exam", default=None) if "id" in table else None
+        return None if None in (max_points, source) else Exam(max_points, source, exam_id)
 
     def rounding(self, value: Any, where: str) -> Rounding | None:
         table = self.table(value, where, ("mode",), ("step",))
