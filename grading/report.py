@@ -462,6 +462,11 @@ def write_report(table: GradeTable, course: Course | None, out_dir: str | Path) 
                           "cannot set; listed here where the time the submission claims differs by more "
                           "than 5 minutes.", _time_notes(table)))
     parts.append(_section("not-passed", "Not passed", "Students who did not pass, and why.", _failed_list(table)))
+    if course is not None and policy.exam is not None and policy.exam.id:
+        from .exams.exam_file import load_exam
+        from .exams.report import exam_section
+
+        parts.append(exam_section(course, load_exam(policy.exam.id)))
 
     title = policy.title or policy.course_id
     generated = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
