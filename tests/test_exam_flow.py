@@ -145,7 +145,7 @@ def test_the_window_decides_which_copy_counts(quiz):
     results = {r.student: r for r in grade_exam(course, exam)}
     assert results["ada"].copy == "snapshot" and results["ada"].total == 3
     assert any("after the window ended" in f and "not graded" in f for f in results["ada"].flags)
-    assert results["cy"].total == 0 and not any(s.answered for s in results["cy"].slots)
+    assert results["cy"].error == "no answer in the copy: the exam was not sat"  # an absent student
     # bob's extended window is open: he may still change his answers, so he is not graded yet
     assert results["bob"].error == "no copy to grade" and "the window is still open" in results["bob"].flags
     gradebook = CourseGradebook(course.db_url, course.course_id)
@@ -176,3 +176,45 @@ def test_regrade_gives_full_marks_or_accepts_a_named_mistake_with_a_log(quiz):
         manifests.change(folder, exam, load_secret(folder), load_bank(), "accept", "q02", accept=["no such"], reason="x")
     actions = [json.loads(line)["action"] for line in (folder / "log.jsonl").read_text().splitlines()]
     assert actions == ["release", "accept", "full_marks"]
+
+
+def test_answers_cannot_read_the_manifest_or_hang_the_grading(quiz):
+    course, exam, homes = quiz
+    deliver(course.root, exam, homes, start=NOW - timedelta(hours=2))
+    folder = manifests.exam_dir(course.root, exam.id)
+    entry = variants(course, exam)["ada"]
+    answer_all(course, exam, homes, "ada", {
+        "q01": f"try:\n    q01 = open({str(folder / 'manifest.json')!r}).read()\nexcept OSError as e:\n    q01 = str(e)",
+        "q02": "while True:\n    pass",
+    })
+    snapshot(course.root, exam, homes, STUDENTS)
+    ada = {r.student: r for r in grade_exam(course, exam)}["ada"]
+    slots = {s.slot: s for s in ada.slots}
+    assert slots["q01"].points == 0 and "No such file" in slots["q01"].given
+    assert (folder / "secret.key").read_text() not in json.dumps(ada.to_dict())
+    assert any("stopped after" in f for f in ada.flags) and slots["q02"].points == 0
+    assert slots["q03"].points == 1 and slots["q03"].given == json.dumps(entry["slots"]["q03"]["answer"])
+
+
+def test_the_cli_releases_delivers_snapshots_grades_and_reports(quiz, tmp_path, capsys):
+    from grading.cli import main
+
+    course, exam, _ = quiz
+    course.write_config_file()
+    path, where = str(exam.source), ["--course", str(course.root)]
+    homes = str(tmp_path / "cli-homes" / "{student}")
+    assert main(["exam", "deliver", path, *where, "--homes", homes, "--start",
+                 (NOW - timedelta(hours=2)).isoformat()]) == 0
+    answer_all(course, exam, homes, "ada")
+    answer_all(course, exam, homes, "bob", {"q01": "q01 = -3"})
+    assert main(["exam", "snapshot", path, *where, "--homes", homes]) == 0
+    capsys.readouterr()
+    assert main(["exam", "grade", path, *where, "--json"]) == 0
+    graded = {r["student"]: r for r in json.loads(capsys.readouterr().out)}
+    assert graded["ada"]["total"] == 4 and graded["bob"]["total"] == 3
+    assert main(["exam", "report", path, *where, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["exam"]["students"] == 2
+    assert (manifests.exam_dir(course.root, exam.id) / "exam_report.html").is_file()
+    assert main(["exam", "regrade", path, *where, "--slot", "q09", "--full-marks", "--reason", "x"]) == 2
+    assert "no slot 'q09'" in capsys.readouterr().err

@@ -25,10 +25,10 @@ LATE_TEAM_HOURS = 26.0  # the last team to hand in an option: a day and two hour
 EXTENSION_HOURS = 48  # ...and one of its members had an extension, so it is on time for them alone
 
 
-def write_roster_and_exam(course_dir: Path, students: list[str], exam_max: float, seed: int = 11) -> None:
+def write_roster_and_exam(course_dir: Path, students: list[str], exam_max: float | None, seed: int = 11) -> None:
     """A roster with the names real rosters have (accents, commas, quotes) and typed-up exam totals
     between a quarter of the exam and all of it; the student in the middle of the roster missed the
-    exam (a blank total)."""
+    exam (a blank total). ``exam_max`` None: no exam.csv (the exam is graded on the platform)."""
     rng = random.Random(seed)
     with open(course_dir / "roster.csv", "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
@@ -36,6 +36,8 @@ def write_roster_and_exam(course_dir: Path, students: list[str], exam_max: float
         for i, student in enumerate(students):
             out.writerow([student, FIRST[i % len(FIRST)], LAST[(3 * i) % len(LAST)], f"{student}@uni.example",
                           str(40000 + i), "A" if i % 2 else "B"])
+    if exam_max is None:
+        return
     with open(course_dir / "exam.csv", "w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["student", "total"])

@@ -127,13 +127,24 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
         built.collect(aid)
         _replay_arrivals(built, aid, times)
     shutil.copy(COURSES[course], course_dir / "policy.toml")
-    write_roster_and_exam(course_dir, [f"s{i + 1:03d}" for i in range(size)], policy.exam.max_points)
+    students = [f"s{i + 1:03d}" for i in range(size)]
+    on_platform = policy.exam is not None and policy.exam.id is not None
+    write_roster_and_exam(course_dir, students, None if on_platform else policy.exam.max_points)
+    exam_records = []
+    if on_platform:
+        from ..exams.exam_file import load_exam
+
+        if load_exam(policy.exam.id).mode == "online":
+            say(f"[3/5] {len(students)} students sit {policy.exam.id}: their own variants, taken at the end of "
+                "each window, graded against the manifest")
+            from .exam import sit_exam
+            exam_records = sit_exam(built, policy.exam.id, students, quiet=quiet)
     if by_team:
         write_teams(course_dir, teams, teams_formed(policy))
         write_extension(course_dir, teams, late)
     (course_dir / "cohort.json").write_text(json.dumps(
         [{"assignment": aid, "student": p.student, "kind": p.kind, "bugs": p.bugs, "late_hours": p.late_hours}
-         for aid, cohort in cohorts.items() for p in cohort], indent=1), encoding="utf-8")
+         for aid, cohort in cohorts.items() for p in cohort] + exam_records, indent=1), encoding="utf-8")
     return built
 
 

@@ -183,6 +183,9 @@ def grade_one(course: Course, exam: Exam, manifest: dict, student: str, window: 
         status, value = values.get(slot, ["ok", answers.manual.get(slot)]) if v["kind"]["kind"] != "manual" \
             else ["ok", answers.manual.get(slot, "").replace("YOUR ANSWER HERE", "").strip()]
         result.slots.append(score_slot(slot, v, status, value, manifest["overrides"].get(slot)))
+    if not any(s.answered for s in result.slots):
+        result.error = "no answer in the copy: the exam was not sat"
+        return result
     # nbgrader's formgrader shows manual questions from the autograded copy
     target = course.root / "autograded" / student / exam.id
     target.mkdir(parents=True, exist_ok=True)
