@@ -196,8 +196,9 @@ class Vector(Kind):
         return sum(hits) / len(hits) if self.partial else float(all(hits))
 
     def how(self):
-        return (f"a list (or a list of rows), each entry within {self.rtol:g} relative or {self.atol:g} absolute"
-                + ("; each entry earns its share" if self.partial else ""))
+        each = ("each entry exact" if self.rtol == self.atol == 0 else
+                f"each entry within {self.rtol:g} relative or {self.atol:g} absolute")
+        return f"a list (or a list of rows), {each}" + ("; each entry earns its share" if self.partial else "")
 
     def shown(self, answer):
         def fmt(v):
