@@ -61,10 +61,10 @@ def release_exam(course: Course, exam: Exam, students: list[str] | None = None) 
         manifest = drawn
     manifests.write(folder, manifest)
     manifests.log(folder, {"action": "release", "revision": manifest["revision"], "students": new})
+    _gradebook(course, exam)  # paper exams too: the TAs' imported scores go into these cells
     if exam.mode == "online":
         for who in new:
             write(render(exam, who, manifest["variants"][who]), folder / "notebooks" / who / f"{exam.id}.ipynb")
-        _gradebook(course, exam)
         _placeholder(course, exam)
     _samples(exam, manifest, folder)
     return Released(exam.id, new, sorted(known), folder)
