@@ -139,6 +139,10 @@ def build_demo_course(course_dir: Path, size: int = 32, quiet: bool = False, db_
                 "each window, graded against the manifest")
             from .exam import sit_exam
             exam_records = sit_exam(built, policy.exam.id, students, quiet=quiet)
+        else:
+            say(f"[3/5] {policy.exam.id} on paper: forms and keys printed, TAs' points per question imported")
+            from .paper import mark_paper_exam
+            exam_records = mark_paper_exam(built, policy.exam.id, students)
     if by_team:
         write_teams(course_dir, teams, teams_formed(policy))
         write_extension(course_dir, teams, late)

@@ -40,6 +40,8 @@ def _release(args) -> int:
     print(f"{exam.id}: variants drawn and checked for {len(done.new)} "
           + ("forms" if exam.mode == "paper" else "students") + (f" ({len(done.kept)} kept as they were)" if done.kept else ""))
     print(f"manifest, notebooks and sample variants with keys (samples.md) in {done.folder} (staff only)")
+    if exam.mode == "paper":
+        print(f"next: dlgrade exam forms {exam.id} --course {args.course} (printable forms and keys)")
     if exam.mode == "online":
         print(f"next: dlgrade exam deliver {exam.id} --course {args.course} --homes '/home/{{student}}' (as root on the hub)")
     return 0
