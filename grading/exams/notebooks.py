@@ -39,9 +39,9 @@ def render(exam: Exam, who: str, entry: dict, heading: str = "") -> nbformat.Not
         f"else's copy is detected. You have {minutes} minutes; the server takes your notebook when your "
         f"time ends (you may also submit earlier from the Assignments tab).\n\nAnswer each question by "
         f"setting its variable in the cell below it, e.g. `q07 = 0.25`; fractions as text are fine "
-        f"(`q07 = \"4/7\"`). NumPy is available as `np` if you import it. Run the last cell to check "
+        f"(`q07 = \"4/7\"`). The first cell imports NumPy as `np` for you to calculate with. Run the last cell to check "
         f"that every answer is set. {exam.max_points:g} points in all.")
-    cells = [nbformat.v4.new_markdown_cell(intro)]
+    cells = [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell("import math\n\nimport numpy as np")]
     zone_of = {s.id: s.zone for s in exam.slots}
     shown_zone = None
     for number, slot_id in enumerate(entry["order"], start=1):
@@ -58,7 +58,8 @@ def render(exam: Exam, who: str, entry: dict, heading: str = "") -> nbformat.Not
             cell = nbformat.v4.new_markdown_cell("YOUR ANSWER HERE")
         elif v["kind"]["kind"] == "code":
             fn = v["kind"]["function"]
-            cell = nbformat.v4.new_code_cell(f"def {fn}(*args):\n    # your code here\n    raise NotImplementedError")
+            cell = nbformat.v4.new_code_cell(f"def {fn}({_parameters(v['key'], fn)}):\n    # your code here\n"
+                                             "    raise NotImplementedError")
         else:
             cell = nbformat.v4.new_code_cell(f"{slot_id} = None  # your answer")
         cell.metadata.update(_meta(slot_id, v["points"], v["kind"]))
@@ -69,6 +70,19 @@ def render(exam: Exam, who: str, entry: dict, heading: str = "") -> nbformat.Not
     cells.append(check)
     nb.cells = cells
     return nb
+
+
+def _parameters(solution: str, function: str) -> str:
+    """The reference solution's parameter list, for the student's stub (never its body)."""
+    import ast
+
+    try:
+        for node in ast.walk(ast.parse(solution)):
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                return ast.unparse(node.args)
+    except SyntaxError:
+        pass
+    return "*args"
 
 
 def write(nb: nbformat.NotebookNode, path: Path, mode: int = 0o600) -> Path:
