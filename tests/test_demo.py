@@ -89,9 +89,22 @@ def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rule
 
     # Course B by hand: partial grade = round(points / 4) half to even, each part needs 5.5 unrounded,
     # final = round(0.5 a + 0.5 e); a late day (started) costs 2 points.
+    # The exam on the platform: the middle student did not sit it, the second handed in the first's
+    # notebook (held for review, so no total yet), the third ran out of time and submitted late.
+    sat = {p["student"]: p["kind"] for p in everyone if p["assignment"] == "exam_b"}
+    results = {r["student"]: r for r in json.loads((course_dir / "exams" / "exam_b" / "results.json").read_text())["students"]}
+    assert sat["s007"] == "absent" and results["s007"]["error"] == "no answer in the copy: the exam was not sat"
+    assert sat["s002"] == "copied s001's notebook"
+    assert any(f.startswith("copied: this is s001's notebook") for f in results["s002"]["flags"])
+    assert sat["s003"] == "late" and results["s003"]["copy"] == "snapshot"
+    assert any("after the window ended" in f for f in results["s003"]["flags"])
     absent = grades.index[grades["exam_points"].isna()]
-    assert len(absent) == 1 and not grades.loc[absent[0], "passed"]
-    assert "no exam score" in grades.loc[absent[0], "reason"]
+    assert sorted(absent) == ["s002", "s007"]
+    for sid in absent:
+        assert not grades.loc[sid, "passed"] and "no exam score" in grades.loc[sid, "reason"]
+    for sid, result in results.items():
+        if sid not in absent:
+            assert grades.loc[sid, "exam_points"] == result["total"], sid
     for sid, row in grades.drop(index=absent).iterrows():
         a = sum(row[f"{slot}_score"] for slot in ("a1_mlp", "a2_autograd", "a3", "a4")) / 4
         e = row["exam_points"] / 4

@@ -1,4 +1,5 @@
 """An online exam end to end on files: release, deliver, answer, snapshot, collect, grade, regrade."""
+import html
 import json
 import os
 import shutil
@@ -218,3 +219,20 @@ def test_the_cli_releases_delivers_snapshots_grades_and_reports(quiz, tmp_path, 
     assert (manifests.exam_dir(course.root, exam.id) / "exam_report.html").is_file()
     assert main(["exam", "regrade", path, *where, "--slot", "q09", "--full-marks", "--reason", "x"]) == 2
     assert "no slot 'q09'" in capsys.readouterr().err
+
+
+def test_feedback_after_grading_shows_each_question_with_its_key_and_the_named_mistake(quiz, tmp_path):
+    from grading.exams.feedback import write_feedback
+
+    course, exam, homes = quiz
+    deliver(course.root, exam, homes, start=NOW - timedelta(hours=2))
+    drawn = variants(course, exam)["bob"]["slots"]["q02"]
+    mistake, wrong = next(iter(drawn["distractors"].items()))
+    answer_all(course, exam, homes, "bob", {"q02": f"q02 = {json.dumps(wrong)}"})
+    snapshot(course.root, exam, homes, STUDENTS)
+    grade_exam(course, exam)
+    pages = write_feedback(course, exam, homes)
+    assert [p.name for p in pages] == ["bob.html"]
+    page = home_copy(homes, "bob", exam.id).with_name("feedback.html").read_text()
+    assert "2 of 4 points" in page and "0 / 2" in page and html.escape(mistake) in page
+    assert f"<code>{drawn['key']}</code>" in page

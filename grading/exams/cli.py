@@ -132,6 +132,16 @@ def _report(args) -> int:
     return 0
 
 
+def _feedback(args) -> int:
+    from .feedback import write_feedback
+
+    course, exam = _course_and_exam(args)
+    pages = write_feedback(course, exam, args.homes, accounts=args.accounts)
+    print(f"{exam.id}: feedback for {len(pages)} students in {pages[0].parent if pages else '-'}"
+          + (" and in their home folders" if args.homes else ""))
+    return 0
+
+
 def _forms(args) -> int:
     from .paper import write_forms
 
@@ -192,6 +202,10 @@ def add_commands(sub) -> None:
     c = command("report", _report, "item analysis: facility, discrimination, reliability, distractors, fairness")
     c.add_argument("--out", default=None, help="folder for exam_report.html (default: COURSE/exams/EXAM)")
     c.add_argument("--json", action="store_true")
+    c = command("feedback", _feedback, "after grading: each student's questions, answers, keys and points "
+                                       "(exam.toml's feedback = \"after_release\")")
+    c.add_argument("--homes", default=None, help="also into each home's exam folder, e.g. '/home/{student}'")
+    c.add_argument("--accounts", action="store_true", help="give each copy to its student's account (root)")
     command("forms", _forms, "paper exams: printable forms and a key per form")
     c = command("import", _import, "paper exams: per-question scores in long format (student, form, question, points, grader)")
     c.add_argument("file")
