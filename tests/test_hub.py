@@ -4,14 +4,18 @@ accounts) and the runtime that `make test` installs (hub_config/provision.py).""
 from __future__ import annotations
 
 import csv
+import grp
 import io
 import json
 import os
+import pwd
 import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,6 +23,10 @@ import pytest
 
 from autograder import assignments
 from grading.demo.cohort import fill_solutions
+from grading.exams import manifest as manifests
+from grading.exams.exam_file import ExamFileError
+from grading.gradebook import CourseGradebook
+from hub_config import exam as hub_exam
 from hub_config.provision import provision, remove
 from hub_config.settings import load
 from hub_config.trial import start_hub, stop_hub, wait_ready
@@ -90,8 +98,8 @@ def _answer(session: Session, overrides: dict[str, str]) -> None:
     session.write_notebook(f"user/{session.name}", path, nb)
 
 
-def _action(session: Session, action: str) -> list[dict]:
-    r = session.server("POST", f"assignments/{action}", data={"course_id": COURSE, "assignment_id": ASSIGNMENT})
+def _action(session: Session, action: str, assignment: str = ASSIGNMENT) -> list[dict]:
+    r = session.server("POST", f"assignments/{action}", data={"course_id": COURSE, "assignment_id": assignment})
     r.raise_for_status()
     reply = r.json()
     assert reply["success"], reply
@@ -387,3 +395,200 @@ def test_a_forged_early_time_and_a_submission_in_another_name_do_not_pass_collec
         f"grade sheet row of {LATE}:\n{json.dumps(row, indent=1)}\n\nautograde summary: "
         + json.dumps({"times": summary["times"], "refused": summary["refused"]}, indent=1)
         + "\n\nthe report's 'Submission times to check':\n" + re.sub(r"<[^>]+>", " ", checks))
+
+
+EXAM = "exam_hubtest"
+EXAM_NOTEBOOK = f"{COURSE}/{EXAM}/{EXAM}.ipynb"  # in each home: nbgrader's folder, which Submit sends
+WINDOW, EXTRA = 0.3, 0.25  # minutes: LATE has the bare window, everyone else EXTRA minutes more
+
+
+def _write_exam(hub) -> Path:
+    """A three-question exam in a folder of its own that root and the grader account can read."""
+    folder = Path(tempfile.mkdtemp(prefix="dlgrade-exam-", dir="/tmp")) / EXAM
+    folder.mkdir()
+    start = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    (folder / "exam.toml").write_text(f"""[exam]
+id = "{EXAM}"
+title = "Hub test exam"
+start = {start}
+duration_minutes = {WINDOW}
+
+[[zones]]
+title = "Convolutions"
+shuffle = true
+slots = [
+    {{ id = "q01", points = 1, templates = ["conv_output_size"] }},
+    {{ id = "q02", points = 2, templates = ["conv_output_size"] }},
+    {{ id = "q03", points = 1, templates = ["conv_output_size"] }},
+]
+""")
+    staff = grp.getgrnam(hub.staff_unix_group).gr_gid
+    for path, mode in ((folder.parent, 0o750), (folder, 0o750), (folder / "exam.toml", 0o640)):
+        os.chown(path, 0, staff)
+        os.chmod(path, mode)
+    return folder / "exam.toml"
+
+
+def _fill_exam(session: Session, answers: dict[str, str]) -> None:
+    """The student types answers into their own copy (through their server's contents API)."""
+    nb = session.read_notebook(f"user/{session.name}", EXAM_NOTEBOOK)
+    for cell in nb["cells"]:
+        slot = cell["metadata"].get("dlgrade", {}).get("slot")
+        if slot in answers:
+            cell["source"] = answers[slot]
+    session.write_notebook(f"user/{session.name}", EXAM_NOTEBOOK, nb)
+
+
+def _wait_for(what: str, ready, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert time.monotonic() < deadline, f"waited {timeout:g} s for {what}"
+        time.sleep(0.3)
+
+
+def test_exam_per_student_variants_privacy_copies_and_the_window(hub):
+    """A 3-question exam on the hub: released as the grader account, delivered and snapshotted by
+    root (hub_config/exam.py), answered through each student's own server, graded as the grader."""
+    s = hub
+    sessions = {name: _login(hub, name) for name in (CORRECT, BUGGY, LATE)}
+    source = _write_exam(hub)
+    folder = s.course_dir / "exams" / EXAM
+    snapper = None
+    try:
+        hub_exam.release(s, source)  # as grader-dlt, with the staff copy of dlgrade
+        # Staff only: the manifest, the secret and every student's notebook.
+        staff_only = [folder, folder / "manifest.json", folder / "secret.key", folder / "notebooks",
+                      folder / "notebooks" / CORRECT / f"{EXAM}.ipynb"]
+        assert os.stat(folder).st_mode & 0o7777 == 0o2770
+        assert (os.stat(folder).st_uid, os.stat(folder).st_gid) == (pwd.getpwnam(s.grader_account).pw_uid,
+                                                                      grp.getgrnam(s.staff_unix_group).gr_gid)
+        assert set(_probe(BUGGY, s, staff_only).values()) == {"denied"}
+        assert set(_probe(s.grader_account, s, staff_only).values()) == {"ok"}
+        assert _probe(TA, s, [folder])[str(folder)] == "ok"
+
+        # LATE fetches the exam's placeholder from the Assignments tab before the exam starts.
+        _action(sessions[LATE], "fetch", EXAM)
+        placeholder = sessions[LATE].read_notebook(f"user/{LATE}", EXAM_NOTEBOOK)
+        assert "dlgrade" not in placeholder["metadata"]
+        with open(folder / "extensions.csv", "w") as fh:  # what the staff write for extra time
+            fh.write("student,minutes\n" + "".join(f"{who},{EXTRA}\n" for who in (CORRECT, BUGGY, BROWSER)))
+
+        # BROWSER plants a link where their copy goes, to a folder of root's: delivery (root) must
+        # neither write through it nor give that folder away.
+        decoy = source.parent.parent / "decoy"
+        decoy.mkdir(mode=0o755)
+        subprocess.run(["runuser", "-u", BROWSER, "--", "sh", "-c", f"mkdir -p ~/{COURSE} && ln -s {decoy} "
+                        f"~/{COURSE}/{EXAM}"], check=True, cwd="/")
+        started = datetime.now(timezone.utc)
+        with pytest.raises(ExamFileError, match=f"{BROWSER}: .*'{EXAM}' is a link or not a folder"):
+            hub_exam.deliver(s, source, start=started)
+        assert (list(decoy.iterdir()), os.stat(decoy).st_uid, os.stat(decoy).st_mode & 0o777) == ([], 0, 0o755)
+        subprocess.run(["runuser", "-u", BROWSER, "--", "sh", "-c", f"rm ~/{COURSE}/{EXAM}"], check=True, cwd="/")
+        assert hub_exam.deliver(s, source, start=started) == [BROWSER]  # the others' copies stay as they are
+        late_end = started + timedelta(minutes=WINDOW)
+        log = open(ARTIFACTS / "exam-snapshot.log", "w")
+        snapper = subprocess.Popen([sys.executable, str(REPO / "hub_config" / "exam.py"), "snapshot", str(source),
+                                    "--wait", "--settings", str(s.source)], stdout=log, stderr=subprocess.STDOUT)
+        manifest = manifests.read(folder)
+        key = {who: {slot: f"{slot} = {v['answer']!r}" for slot, v in entry["slots"].items()}
+               for who, entry in manifest["variants"].items()}
+
+        # (a) Two students, two variants: each reads their own copy through their own server.
+        delivered = {who: sessions[who].read_notebook(f"user/{who}", EXAM_NOTEBOOK) for who in (CORRECT, BUGGY)}
+        for who, nb in delivered.items():
+            assert nb["metadata"]["dlgrade"]["student"] == who
+            texts = "\n".join(c["source"] for c in nb["cells"] if c["cell_type"] == "markdown")
+            for slot, v in manifest["variants"][who]["slots"].items():
+                assert v["text"] in texts
+        params = {who: {slot: v["params"] for slot, v in manifest["variants"][who]["slots"].items()}
+                  for who in (CORRECT, BUGGY)}
+        assert params[CORRECT] != params[BUGGY]
+        assert delivered[CORRECT]["cells"] != delivered[BUGGY]["cells"]
+        home_copy = s.homes / CORRECT / COURSE / EXAM / f"{EXAM}.ipynb"
+        info, parent = os.stat(home_copy), os.stat(home_copy.parent)
+        assert (info.st_uid, info.st_mode & 0o777, parent.st_uid, parent.st_mode & 0o777) == \
+            (pwd.getpwnam(CORRECT).pw_uid, 0o600, pwd.getpwnam(CORRECT).pw_uid, 0o700)
+        # The placeholder LATE fetched was replaced by LATE's own copy.
+        late_nb = sessions[LATE].read_notebook(f"user/{LATE}", EXAM_NOTEBOOK)
+        assert late_nb["metadata"]["dlgrade"]["student"] == LATE
+
+        # In time: CORRECT answers everything; LATE answers one question; BUGGY puts CORRECT's
+        # answered notebook (shared with them, taken here as root) in place of their own.
+        _fill_exam(sessions[CORRECT], key[CORRECT])
+        first = manifest["variants"][LATE]["order"][0]
+        _fill_exam(sessions[LATE], {first: key[LATE][first]})
+        shared = json.loads(home_copy.read_text())
+        sessions[BUGGY].write_notebook(f"user/{BUGGY}", EXAM_NOTEBOOK, shared)
+        assert datetime.now(timezone.utc) < late_end, "too slow: the answers above must land inside LATE's window"
+
+        # (b) BUGGY cannot read CORRECT's copy: not through CORRECT's server, not through their own
+        # (a link in their home to it), not as their Unix account.
+        r = sessions[BUGGY].call(f"user/{CORRECT}", "GET", f"api/contents/{EXAM_NOTEBOOK}")
+        assert r.status_code == 403 and "cells" not in r.text, r.status_code
+        terminal = sessions[BUGGY].terminal(f"user/{BUGGY}")
+        status, out = terminal.run(f"ln -sfn {home_copy} ~/peek.ipynb")
+        assert status == 0, out
+        r = sessions[BUGGY].server("GET", "api/contents/peek.ipynb", params={"type": "notebook"})
+        # BUGGY's server runs as BUGGY: opening the link fails with EACCES (jupyter_server answers 500)
+        assert r.status_code in (403, 404, 500) and "cells" not in r.text, (r.status_code, r.text[:200])
+        terminal.run("rm -f ~/peek.ipynb")
+        terminal.close()
+        assert set(_probe(BUGGY, s, [home_copy, home_copy.parent, s.homes / CORRECT / COURSE]).values()) == {"denied"}
+
+        # (d) LATE's window ends; root's snapshot takes their copy then. LATE answers everything
+        # afterwards and submits from the Assignments tab.
+        late_taken = folder / "snapshots" / LATE / "taken.json"
+        _wait_for("the snapshot at the end of LATE's window", late_taken.is_file, timeout=WINDOW * 60 + 60)
+        assert datetime.now(timezone.utc) > late_end
+        _fill_exam(sessions[LATE], key[LATE])
+        after = _action(sessions[LATE], "submit", EXAM)
+        assert any(a["status"] == "submitted" and a["student_id"] == LATE for a in after)
+        assert snapper.wait(timeout=(WINDOW + EXTRA) * 60 + 90) == 0, (ARTIFACTS / "exam-snapshot.log").read_text()
+        snapper = None
+        ends = {who: datetime.fromisoformat(json.loads((folder / "snapshots" / who / "taken.json").read_text())
+                                            ["window_end"]) for who in (CORRECT, LATE)}
+        assert ends[CORRECT] - ends[LATE] == timedelta(minutes=EXTRA)  # extensions.csv
+        snap = folder / "snapshots" / CORRECT / f"{EXAM}.ipynb"
+        assert (os.stat(snap).st_uid, os.stat(snap).st_mode & 0o777) == (pwd.getpwnam(s.grader_account).pw_uid, 0o660)
+        assert _probe(TA, s, [snap])[str(snap)] == "ok"
+        assert _probe(BUGGY, s, [snap])[str(snap)] == "denied"
+
+        # The TA collects in the formgrader and grades in its terminal, both as the grader account.
+        ta = _login(hub, TA, start=False)
+        r = ta.call(f"services/{COURSE}", "POST", f"formgrader/api/assignment/{EXAM}/collect")
+        assert r.status_code == 200 and r.json()["success"], r.text
+        assert f"Collecting submission: {LATE} {EXAM}" in r.json()["log"]
+        collected = json.loads((s.course_dir / "submitted" / LATE / EXAM / f"{EXAM}.ipynb").read_text())
+        assert {c["metadata"]["dlgrade"]["slot"]: "".join(c["source"]) for c in collected["cells"]
+                if "slot" in c["metadata"].get("dlgrade", {})} == key[LATE]  # everything, but too late
+        terminal = ta.terminal(f"services/{COURSE}")
+        status, out = terminal.run(f"dlgrade exam grade {source} --course . --json", timeout=600)
+        terminal.close()
+        assert status == 0, out
+        results = json.loads((folder / "results.json").read_text())
+        shutil.copy(folder / "results.json", ARTIFACTS / "exam-results.json")
+        got = {r["student"]: r for r in results["students"]}
+        gradebook = CourseGradebook(f"sqlite:///{s.course_dir / 'gradebook.db'}", COURSE)
+        cells = {who: {c.cell: c for c in gradebook.submission_scores(EXAM, who).cells}
+                 for who in (CORRECT, BUGGY, LATE)}
+
+        # (e) CORRECT, in time: full marks per question in nbgrader's gradebook, nothing to review.
+        assert got[CORRECT]["copy"] == "snapshot" and got[CORRECT]["flags"] == [] and got[CORRECT]["total"] == 4
+        assert {c: (x.score, x.needs_review) for c, x in cells[CORRECT].items()} == \
+            {"q01": (1, False), "q02": (2, False), "q03": (1, False)}
+        # (c) BUGGY's notebook carries CORRECT's tag: flagged as copied, every cell kept for review.
+        assert got[BUGGY]["flags"][0].startswith("copied") and CORRECT in got[BUGGY]["flags"][0], got[BUGGY]
+        assert all(x.needs_review for x in cells[BUGGY].values())
+        # (d) LATE: the submission after the window is named and not graded; the snapshot taken at
+        # the end counts, with the one answer given before it.
+        assert got[LATE]["copy"] == "snapshot"
+        assert any("after the window ended" in f and "not graded" in f for f in got[LATE]["flags"]), got[LATE]
+        assert got[LATE]["total"] == manifest["variants"][LATE]["slots"][first]["points"]
+        assert {x["slot"] for x in got[LATE]["slots"] if x["answered"]} == {first}
+        assert sum(x.score for x in cells[LATE].values()) == got[LATE]["total"]
+        assert got[BROWSER]["copy"] == "snapshot" and got[BROWSER]["total"] == 0
+    finally:
+        if snapper is not None:
+            snapper.kill()
+            snapper.wait()
+        shutil.rmtree(source.parent.parent, ignore_errors=True)

@@ -75,8 +75,11 @@ def pick_copy(course: Course, exam: Exam, student: str, window: Window,
         if arrived is None:
             flags.append("a submission without a trusted arrival time was not graded")
         elif not window.contains(arrived):
-            flags.append(f"submitted at {arrived:%Y-%m-%d %H:%M:%S} UTC, after the window ended at "
-                         f"{window.end.astimezone(arrived.tzinfo):%H:%M:%S}: that copy is not graded")
+            flags.append(f"submitted at {arrived:%Y-%m-%d %H:%M:%S} UTC, " + (
+                f"{_span(arrived - window.end)} after the window ended at "
+                f"{window.end.astimezone(arrived.tzinfo):%H:%M:%S}" if arrived > window.end else
+                f"before the window started at {window.start.astimezone(arrived.tzinfo):%H:%M:%S}")
+                + ": that copy is not graded")
         else:
             in_window = (sub / f"{exam.id}.ipynb", arrived)
     taken_file = snapshot_dir(course.root, exam.id, student) / "taken.json"
@@ -91,6 +94,13 @@ def pick_copy(course: Course, exam: Exam, student: str, window: Window,
     if in_window:
         return in_window[0], "submission", in_window[1], flags
     return None, "none", None, flags
+
+
+def _span(delta) -> str:
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
 
 
 def whose_tag(tag: str | None, variants: dict) -> str | None:

@@ -7,6 +7,7 @@ scores full marks and each of its distractors scores nothing."""
 from __future__ import annotations
 
 import csv
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def release_exam(course: Course, exam: Exam, students: list[str] | None = None) 
     bank = load_bank()
     folder = manifests.exam_dir(course.root, exam.id)
     secret = load_secret(folder, create=True)
+    # staff only: the course directory's group (inherited, setgid kept) may enter, nobody else
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o770 | (folder.stat().st_mode & stat.S_ISGID))
     people = students if students is not None else (
         roster_ids(course.root) if exam.mode == "online" else [chr(65 + i) for i in range(exam.forms)])
     old = manifests.read(folder) if (folder / "manifest.json").is_file() else None
@@ -93,8 +97,8 @@ def _placeholder(course: Course, exam: Exam) -> None:
         return
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell(
-        f"# {exam.title}\n\nYour own copy of this exam is in your home folder, `{exam.id}/{exam.id}.ipynb`. "
-        "This placeholder has no questions.")]
+        f"# {exam.title}\n\nThis placeholder has no questions: your own copy of the exam, `{exam.id}.ipynb`, "
+        "takes its place in this folder when the exam starts.")]
     release = course.root / "release" / exam.id
     release.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(release / f"{exam.id}.ipynb"))

@@ -4,7 +4,9 @@ server's copy of it when their time ends.
 * Window: start (``exam.toml``'s ``start``, or the one recorded at delivery) + duration + the
   student's extra minutes (``COURSE/exams/<exam>/extensions.csv``: ``student, minutes``).
 * Delivery (root on a hub): ``HOME/<exam>/<exam>.ipynb``, owned by the student, 0600 in a 0700
-  folder, so no other student can read it. An existing copy (a student's work) is never replaced.
+  folder, so no other student can read it. An existing copy (a student's work) is never replaced;
+  on a hub, ``HOME`` is the folder nbgrader's Assignments tab submits from (``~/<course>`` there),
+  and nbgrader's placeholder a student fetched before delivery is replaced.
 * Snapshot (root on a hub, at each student's end): the home copy is copied into the course
   (``snapshots/<student>/``) with the server's time. That copy is the one graded; the student's
   clock, mtimes and notebook metadata play no part.
@@ -96,22 +98,89 @@ def deliver(course_root: Path, exam: Exam, home_pattern: str, start: datetime | 
     if start is not None or not (folder / "window.json").is_file():
         begin = start or exam.start or _now()
         (folder / "window.json").write_text(json.dumps({"start": begin.isoformat()}))
-    delivered = []
+    delivered, failed = [], []
     for source in sorted((folder / "notebooks").glob(f"*/{exam.id}.ipynb")):
         student = source.parent.name
         target = home_copy(home_pattern, student, exam.id)
+        if accounts:
+            try:
+                if _place(source.read_bytes(), target, student):
+                    delivered.append(student)
+            except OSError as exc:
+                failed.append(f"{student}: {target}: {exc.strerror or exc}")
+            continue
         if target.exists():
             continue
-        owner = _owner(student) if accounts else None
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         os.chmod(target.parent, 0o700)
         os.chmod(target, 0o600)
-        if owner:
-            os.chown(target.parent, *owner)
-            os.chown(target, *owner)
         delivered.append(student)
+    if failed:
+        raise ExamFileError(f"delivered to {len(delivered)}; not delivered (left as they are):\n  "
+                            + "\n  ".join(failed))
     return delivered
+
+
+def _place(data: bytes, target: Path, student: str) -> bool:
+    """As root, into a home the student controls: every folder below the home is opened without
+    following links (a planted ``~/exam -> /etc`` fails here instead of being written through and
+    chowned), folders made on the way and the copy are the student's, the copy 0600 in a 0700
+    folder. An exam copy already there is never replaced; nbgrader's placeholder (fetched from the
+    Assignments tab before delivery, no dlgrade tag) is. False: the student has their copy already."""
+    uid, gid = _owner(student)
+    home = Path(pwd.getpwnam(student).pw_dir)
+    if not target.is_relative_to(home):
+        raise ExamFileError(f"{target} is outside {student}'s home {home}: check --homes")
+    fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    try:
+        for name in target.relative_to(home).parts[:-1]:
+            try:
+                os.mkdir(name, 0o700, dir_fd=fd)
+                made = True
+            except FileExistsError:
+                made = False
+            try:
+                inner = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:  # ENOTDIR or ELOOP
+                raise OSError(exc.errno, f"{name!r} is a link or not a folder") from None
+            os.close(fd)
+            fd = inner
+            if made:
+                os.fchown(fd, uid, gid)
+        os.fchown(fd, uid, gid)
+        os.fchmod(fd, 0o700)
+        if not _replaceable(target.name, fd, uid):
+            return False
+        tmp = f".{target.name}.{os.getpid()}.delivery"
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=fd)
+        with os.fdopen(out, "wb") as fh:
+            fh.write(data)
+            os.fchown(fh.fileno(), uid, gid)
+            os.fchmod(fh.fileno(), 0o600)
+        os.replace(tmp, target.name, src_dir_fd=fd, dst_dir_fd=fd)
+        return True
+    finally:
+        os.close(fd)
+
+
+def _replaceable(name: str, folder_fd: int, uid: int) -> bool:
+    """Nothing there yet, or the student's own notebook without a dlgrade tag (the placeholder)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+    except FileNotFoundError:
+        return True
+    except OSError:  # a link or worse: left alone
+        return False
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != uid or info.st_size > MAX_NOTEBOOK:
+            return False
+        try:
+            nb = json.loads(fh.read())
+            return isinstance(nb, dict) and "cells" in nb and not (nb.get("metadata") or {}).get("dlgrade")
+        except ValueError:
+            return False
 
 
 def snapshot_dir(course_root: Path, exam_id: str, student: str) -> Path:
