@@ -43,7 +43,8 @@ def _release(args) -> int:
     if exam.mode == "paper":
         print(f"next: dlgrade exam forms {exam.id} --course {args.course} (printable forms and keys)")
     if exam.mode == "online":
-        print(f"next: dlgrade exam deliver {exam.id} --course {args.course} --homes '/home/{{student}}' (as root on the hub)")
+        print(f"next: dlgrade exam deliver {exam.id} --course {args.course} --homes 'HOMES/{{student}}/COURSE' "
+              "(on the course's hub: sudo python hub_config/exam.py deliver EXAM --start now)")
     return 0
 
 
