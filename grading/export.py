@@ -386,6 +386,8 @@ def write_canvas(table: GradeTable, path: str | Path) -> Path:
       roster has no name), ID = ``lms_id`` (Canvas user id), SIS User ID = dlgrade's student id,
       SIS Login ID = ``email``, Section = ``section``. Canvas finds the student by ID, else by
       SIS User ID / SIS Login ID.
+    * Then, when the policy has an exam, one column ``Exam`` (``Exam: <id>`` for an exam on the
+      platform) with its points; a student without an exam score is blank.
     * Scores: each slot's score (after late penalty) goes to the column of the assignment that
       counted (`SlotResult.assignment`); the other options of a choice slot stay blank (blank
       cells leave Canvas's grade unchanged). An excused slot is ``EX`` (Canvas's excused mark) in
@@ -397,8 +399,10 @@ def write_canvas(table: GradeTable, path: str | Path) -> Path:
     """
     policy = table.policy
     ids = [a.id for a in policy.assignments]
-    rows: list[list] = [CANVAS_HEADER + [canvas_column(a) for a in policy.assignments],
-                        [CANVAS_POINTS_LABEL, "", "", "", ""] + [a.points for a in policy.assignments]]
+    exam = [f"Exam: {policy.exam.id}" if policy.exam.id else "Exam"] if policy.exam is not None else []
+    rows: list[list] = [CANVAS_HEADER + [canvas_column(a) for a in policy.assignments] + exam,
+                        [CANVAS_POINTS_LABEL, "", "", "", ""] + [a.points for a in policy.assignments]
+                        + ([policy.exam.max_points] if exam else [])]
     for grade in table.rows:
         student = grade.student
         scores: dict[str, Any] = {aid: "" for aid in ids}
@@ -410,6 +414,8 @@ def write_canvas(table: GradeTable, path: str | Path) -> Path:
                 scores[result.assignment] = result.score
             elif len(slot.options) == 1:
                 scores[slot.options[0]] = result.score
+        points = grade.exam_points
         rows.append([student_name(student) or student.id, student.lms_id, student.id, student.email,
-                     student.section] + [scores[aid] for aid in ids])
+                     student.section] + [scores[aid] for aid in ids]
+                    + (["" if points is None or math.isnan(points) else points] if exam else []))
     return _write_rows(path, rows)

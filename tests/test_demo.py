@@ -150,3 +150,5 @@ def test_course_b_demo_grades_four_slots_teams_and_the_exam_by_its_weighted_rule
         for aid, title in titles.items():
             slot = "a4" if aid == "a4_vae_gan" else aid
             assert float(by_id[sid][column[title]]) == row[f"{slot}_score"], (sid, aid)
+        exam = by_id[sid]["Exam: exam_b"]  # the exam's per-question total, blank without one
+        assert (exam == "" if pd.isna(row["exam_points"]) else float(exam) == row["exam_points"]), sid

@@ -272,7 +272,7 @@ def test_formula_looking_text_is_defused_in_canvas(tmp_path):
     path = write_canvas(hostile_table(policy), tmp_path / "canvas.csv")
     assert _formula_cells(path) == []
     rows = _canvas_rows(path)
-    assert rows[0][-1] == "'=cmd|' /C calc'!A0"  # an assignment title in the header
+    assert rows[0][-2] == "'=cmd|' /C calc'!A0"  # an assignment title in the header (the exam's column is last)
     by_id = {r[2]: r for r in rows[2:]}
     for i, payload in enumerate(PAYLOADS):
         assert by_id[f"x{i}"][0] == f"'{payload}, {payload}"
@@ -380,12 +380,12 @@ def test_canvas_header_and_points_rows(tmp_path):
     path = write_canvas(make_table(), tmp_path / "canvas.csv")
     rows = _canvas_rows(path)
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Assignment 1: MLP (1001)",
-                       "Assignment 2: CNN (1002)", "Assignment 3: vision (1003)", "Assignment 3: sequences"]
-    assert rows[1] == ["    Points Possible", "", "", "", "", "10", "10", "10", "10"]
+                       "Assignment 2: CNN (1002)", "Assignment 3: vision (1003)", "Assignment 3: sequences", "Exam"]
+    assert rows[1] == ["    Points Possible", "", "", "", "", "10", "10", "10", "10", "100"]
     assert path.read_text(encoding="utf-8").splitlines()[:2] == [
         "Student,ID,SIS User ID,SIS Login ID,Section,Assignment 1: MLP (1001),Assignment 2: CNN (1002),"
-        "Assignment 3: vision (1003),Assignment 3: sequences",
-        "    Points Possible,,,,,10,10,10,10"]
+        "Assignment 3: vision (1003),Assignment 3: sequences,Exam",
+        "    Points Possible,,,,,10,10,10,10,100"]
     assert rows[0][:5] == CANVAS_HEADER
 
 
@@ -394,14 +394,14 @@ def test_canvas_student_rows(tmp_path):
     assert len(rows) == len(ROSTER)
     by_id = {r[2]: r for r in rows}
     assert by_id["s001"] == ["Müller, Jürgen", "5001", "s001", "j.mueller@uni.example", "Group A",
-                             "9.5", "8.75", "10", ""]
+                             "9.5", "8.75", "10", "", "72"]
     # late: the score after the penalty; choice slot: the option that counted, the other blank
     assert by_id["s002"] == ["O'Brien-Ñúñez, Zoë", "5002", "s002", "zoe@uni.example", "Group B, Tuesday",
-                             "7", "7", "", "6.5"]
+                             "7", "7", "", "6.5", "60"]
     # not submitted: 0 for a one-assignment slot, blank for a choice slot
-    assert by_id["s003"] == ['Wang, Jr., Li "Lee"', "5003", "s003", "li@uni.example", "Group A", "4", "0", "", ""]
+    assert by_id["s003"] == ['Wang, Jr., Li "Lee"', "5003", "s003", "li@uni.example", "Group A", "4", "0", "", "", ""]
     # excused -> EX (although a1 was submitted); past cap keeps its score (0); no lms id -> empty ID
-    assert by_id["00123"] == ["García, Ana", "", "00123", "ana@uni.example", "Group B, Tuesday", "EX", "5", "0", ""]
+    assert by_id["00123"] == ["García, Ana", "", "00123", "ana@uni.example", "Group B, Tuesday", "EX", "5", "0", "", "52"]
     # a first name that looks like a formula comes second in "Last, First": no cell starts with it
     assert by_id["s005"][0] == 'Ødegård, =HYPERLINK("x")'
     assert pd.read_csv(tmp_path / "canvas.csv", skiprows=[1], dtype=str)["Student"].tolist()[1] == \
@@ -412,7 +412,7 @@ def test_canvas_excuses_every_option_of_a_choice_slot_and_names_a_student_withou
     roster = [Student("s9", "", "", "s9@uni.example", "5009", "")]
     table = compute_grades(make_policy(), {}, roster, excused=[("s9", "a3")])
     row = _canvas_rows(write_canvas(table, tmp_path / "canvas.csv"))[2]
-    assert row == ["s9", "5009", "s9", "s9@uni.example", "", "0", "0", "EX", "EX"]
+    assert row == ["s9", "5009", "s9", "s9@uni.example", "", "0", "0", "EX", "EX", ""]
 
 
 def test_exports_of_an_empty_table(tmp_path):
