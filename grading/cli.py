@@ -150,6 +150,17 @@ def _demo(args) -> int:
     return 0
 
 
+def _watch(args) -> int:
+    from .course import Course
+    from .grades import POLICY
+    from .on_submit import watch
+
+    course = Course.open(args.course)
+    policy = Path(args.policy) if args.policy else course.root / POLICY
+    watch(course, policy, poll=args.poll, rounds=1 if args.once else None, log=lambda m: print(m, flush=True))
+    return 0
+
+
 def _build(args) -> int:
     from .build import write_source_notebook
 
@@ -263,6 +274,14 @@ def main(argv=None) -> int:
                    help="the gradebook's SQLAlchemy URL, an empty database, e.g. "
                         "postgresql+psycopg://ROLE:PASSWORD@HOST:PORT/DATABASE (default: DIR/gradebook.db, SQLite)")
     p.set_defaults(run=_demo)
+
+    p = sub.add_parser("watch", help="grade submissions as they arrive, for assignments whose policy says "
+                                        "on_submit, and release each student's feedback (a hub service)")
+    p.add_argument("--course", required=True)
+    p.add_argument("--policy", default=None, help="policy TOML (default: COURSE/policy.toml, read each round)")
+    p.add_argument("--poll", type=float, default=3.0, help="seconds between looks at the exchange (default: 3)")
+    p.add_argument("--once", action="store_true", help="one round, then stop")
+    p.set_defaults(run=_watch)
 
     p = sub.add_parser("build", help="write an assignment's nbgrader source notebook into a course")
     p.add_argument("assignment")

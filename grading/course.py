@@ -180,8 +180,9 @@ class Course:
     def collect(self, assignment_id: str) -> None:
         self._check(self._api().collect(assignment_id), f"collect {assignment_id}")
 
-    def release_feedback(self, assignment_id: str) -> None:
-        self._check(self._api().release_feedback(assignment_id), f"release_feedback {assignment_id}")
+    def release_feedback(self, assignment_id: str, student_id: str | None = None) -> None:
+        """nbgrader's release_feedback, for every student or one."""
+        self._check(self._api().release_feedback(assignment_id, student_id), f"release_feedback {assignment_id}")
 
     # -- the student's side --------------------------------------------------------------------
     def _student_app(self, kind: str, assignment_id: str, student_id: str, home: Path):

@@ -3,7 +3,8 @@
 The file (the shipped examples are ``courses/course_a.toml`` and ``courses/course_b.toml``)::
 
     [course]        id, title
-    [[assignments]] id, title, points, due, group_size = 1, canvas_id (optional)
+    [[assignments]] id, title, points, due, group_size = 1, canvas_id (optional),
+                    on_submit = { show, per_hour, per_day, counts } (optional: graded on submit)
     [choices]       slot = ["option_1", "option_2", ...]          (optional)
     [late]          unit, penalty, grace_minutes = 0, cap, after_cap  (optional: no penalty)
     [exam]          max_points, source = "online" | "imported", optional id (the exam's folder:
@@ -81,6 +82,19 @@ class Rounding:
         return float((exact / step).quantize(Decimal(1), rounding=how) * step)
 
 
+SHOW = ("nothing", "pass_fail", "scores", "messages")
+
+
+@dataclass(frozen=True)
+class OnSubmit:
+    """Grading on submit: what a student sees of each graded submission (``show``), how many are
+    graded per hour and per day (the rest wait their turn), and which one counts."""
+    show: str = "scores"  # one of SHOW
+    per_hour: int | None = None
+    per_day: int | None = None
+    counts: str = "last"  # "last" | "best"
+
+
 @dataclass(frozen=True)
 class Assignment:
     id: str
@@ -89,6 +103,7 @@ class Assignment:
     due: datetime  # aware
     group_size: int = 1
     canvas_id: int | str | None = None
+    on_submit: OnSubmit | None = None  # None: graded when a TA runs autograde
 
 
 @dataclass(frozen=True)
@@ -341,7 +356,7 @@ class _Checker:
         result, seen = [], set()
         for i, item in enumerate(value):
             where = f"assignments[{i}]"
-            table = self.table(item, where, ("id", "title", "points", "due"), ("group_size", "canvas_id"))
+            table = self.table(item, where, ("id", "title", "points", "due"), ("group_size", "canvas_id", "on_submit"))
             if table is None:
                 continue
             aid = self.string(table, "id", where, pattern=ID_PATTERN)
@@ -358,9 +373,23 @@ class _Checker:
                 self.fail(_join(where, "canvas_id"), f"{canvas!r} must be the LMS number or string id; "
                                                      "write e.g. canvas_id = 123456, or leave it out")
                 canvas = None
+            on_submit = self.on_submit(table["on_submit"], _join(where, "on_submit")) if "on_submit" in table else None
             if None not in (aid, title, points, due, group):
-                result.append(Assignment(aid, title, points, due, group, canvas))
+                result.append(Assignment(aid, title, points, due, group, canvas, on_submit))
         return result
+
+    def on_submit(self, value: Any, where: str) -> OnSubmit | None:
+        table = self.table(value, where, (), ("show", "per_hour", "per_day", "counts"))
+        if table is None:
+            return None
+        show = self.string(table, "show", where, choices=SHOW, default="scores")
+        counts = self.string(table, "counts", where, choices=("last", "best"), default="last")
+        per_hour = self.number(table, "per_hour", where, default=None, positive=True, integer=True)
+        per_day = self.number(table, "per_day", where, default=None, positive=True, integer=True)
+        if None in (show, counts):
+            return None
+        return OnSubmit(show, None if per_hour is None else int(per_hour), None if per_day is None else int(per_day),
+                        counts)
 
     def slots(self, value: Any, assignments: list[Assignment], declared: set[str]) -> list[Slot]:
         """``declared``: every id in the file, so an assignment with a bad field is still known here."""

@@ -6,6 +6,8 @@ Per-course values come from course.toml (or $DLGRADE_HUB_SETTINGS); provision.py
 
 Who sees what:
 - students (hub group nbgrader-<course>): JupyterLab with nbgrader's assignment list only;
+- every new submission of an assignment graded on submit (the policy's on_submit): the service
+  <course>-on-submit grades it and releases its feedback to its student, within seconds;
 - instructors and TAs (hub group formgrade-<course>): the formgrader service at
   /services/<course>/formgrader, which runs as the course's grader account and owns the course
   directory, and `dlgrade` on the PATH of their terminals (staff-only code, Unix group <course>-staff).
@@ -92,6 +94,19 @@ c.JupyterHub.services = [
             "HOME": str(s.homes / s.grader_account),
         },
         "oauth_no_confirm": True,
+    },
+    {
+        # Grades each new submission of an assignment whose policy says on_submit, as the grader
+        # account, in the sandbox, and releases its student's feedback (grading/on_submit.py).
+        "name": f"{s.course_id}-on-submit",
+        "command": [str(s.staff_bin / "dlgrade"), "watch", "--course", str(s.course_dir)],
+        "user": s.grader_account,
+        "cwd": str(s.course_dir),
+        "environment": {
+            "PATH": os.pathsep.join([str(s.staff_bin), env_bin, "/usr/bin", "/bin"]),
+            "PYTHONPATH": str(s.staff_code),
+            "HOME": str(s.homes / s.grader_account),
+        },
     },
     {
         "name": "idle-culler",
