@@ -163,6 +163,11 @@ def test_the_three_bug_students_feedback_page_in_chromium():
             assert page.locator("section.fn").nth(3).bounding_box()["y"] < 1300 * 1.5
             folded = page.locator("details").first
             assert not folded.evaluate("d => d.open") and page.get_by_text("sign flip").first.is_visible()
+            passed_check = folded.locator("li").first
+            assert not passed_check.is_visible()
+            folded.locator("summary").click()  # a student unfolds the passed checks of a function
+            assert passed_check.is_visible()
+            page.locator("section.fn").first.screenshot(path=str(ARTIFACTS / "after-unfolded.png"))
         finally:
             browser.close()
     if "before" in pages:
