@@ -7,8 +7,10 @@ A hidden test reads::
         layer = student.Linear(3, 2, rng=0)
         ...
 
-Each test's points go to its grade cell if it passes (partial credit per cell). A test slower than
-the assignment's ``test_timeout`` says so on its marker: ``grade(cell=..., points=..., timeout=60)``.
+Each test's points go to its grade cell if it passes (partial credit per cell), unless
+``assignment.toml`` groups the tests into scored functions (:mod:`autograder.scoring`); then every
+collected test must belong to exactly one, or no submission is graded. A test slower than the
+assignment's ``test_timeout`` says so on its marker: ``grade(cell=..., points=..., timeout=60)``.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from _pytest.reports import TestReport
 
 from .job import GradingJob, Limits
 from .results import SubmissionResult, TestResult
+from .scoring import check_tests, score_functions
 from .student import Student, StudentError
 
 MESSAGE_LIMIT = 1500
@@ -99,7 +102,8 @@ class GradePlugin:
         result = SubmissionResult(assignment=self.info.id, student=self.job.student,
                                   tests=self.results, warnings=self.load_problems,
                                   max_score=self.info.max_score, error=self.fatal,
-                                  student_seconds=self._sandbox.student_seconds if self._sandbox else 0.0)
+                                  student_seconds=self._sandbox.student_seconds if self._sandbox else 0.0,
+                                  functions=score_functions(self.results, self.info.functions))
         unknown = sorted({t.cell for t in result.tests} - set(self.info.cells))
         if unknown:
             result.error = f"hidden tests name grade cells not in assignment.toml: {', '.join(unknown)}"
@@ -110,6 +114,9 @@ class GradePlugin:
         if session.testsfailed or not session.items:
             broken = "the hidden tests could not be collected" if session.testsfailed else "no hidden tests"
         tests = [HiddenTest.of(item) for item in session.items]
+        problems = check_tests([(t.item.name, t.cell) for t in tests], self.info.functions)
+        if problems and not broken:
+            broken = f"assignment.toml's [[functions]] do not fit the hidden tests: {'; '.join(problems)}"
         for job in self.jobs:
             if job.assignment != self.info.id:  # another assignment's session takes it from here
                 self.leftover = job

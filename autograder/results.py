@@ -1,10 +1,14 @@
-"""Per-test and per-submission results: plain dataclasses that serialise to JSON.
+"""Per-test, per-function and per-submission results: plain dataclasses that serialise to JSON.
 
-The same objects feed ``--json`` output, the gradebook and the students' feedback.
+The same objects feed ``--json`` output, the gradebook and the students' feedback. A submission's
+score is the sum of its functions' scores (:mod:`autograder.scoring`), computed once when it is
+graded and kept with it, so a results file says what was counted.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+
+from .scoring import FunctionScore, score_functions
 
 
 @dataclass
@@ -34,17 +38,23 @@ class SubmissionResult:
     max_score: float = 0.0
     student_seconds: float = 0.0  # time spent running the student's own code
     graded: bool = True  # False: the grader itself failed (not the submission); ``error`` says how
+    functions: list[FunctionScore] = field(default_factory=list)  # as graded, in the assignment's order
+
+    def scored(self) -> list[FunctionScore]:
+        """The function scores: as graded, or for a result of tests alone (made by hand, or a results
+        file from before functions) the default rule, each test's own points."""
+        return self.functions or score_functions(self.tests)
 
     @property
     def score(self) -> float:
-        return sum(t.points for t in self.tests)
+        return sum(f.points for f in self.scored())
 
     def cell_scores(self) -> dict[str, tuple[float, float]]:
-        """grade cell id → (score, max score), summing the cell's tests (partial credit)."""
+        """grade cell id → (score, max score), summing the cell's functions."""
         cells: dict[str, tuple[float, float]] = {}
-        for t in self.tests:
-            got, top = cells.get(t.cell, (0.0, 0.0))
-            cells[t.cell] = (got + t.points, top + t.max_points)
+        for f in self.scored():
+            got, top = cells.get(f.cell, (0.0, 0.0))
+            cells[f.cell] = (got + f.points, top + f.max_points)
         return cells
 
     @classmethod
@@ -67,6 +77,8 @@ class SubmissionResult:
             "max_score": self.max_score,
             "error": self.error,
             "warnings": list(self.warnings),
+            "cells": [{"cell": c, "score": got, "max_score": top} for c, (got, top) in self.cell_scores().items()],
+            "functions": [asdict(f) for f in self.scored()],
             "tests": [asdict(t) for t in self.tests],
             "student_seconds": round(self.student_seconds, 4),
             "graded": self.graded,
@@ -83,4 +95,5 @@ class SubmissionResult:
             max_score=float(data.get("max_score", 0.0)),
             student_seconds=float(data.get("student_seconds", 0.0)),
             graded=bool(data.get("graded", True)),
+            functions=[FunctionScore(**f) for f in data.get("functions", [])],
         )

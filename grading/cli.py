@@ -19,14 +19,9 @@ def _grade_one(args) -> int:
     if result.error:
         print(f"{args.notebook}: not graded: {result.error}", file=sys.stderr)
         return 1
-    for warning in result.warnings:
-        print(f"warning: {warning}")
-    for test in result.tests:
-        mark = "PASS" if test.passed else "FAIL"
-        print(f"{mark} {test.points:5.3g}/{test.max_points:<5.3g} {test.cell:20s} {test.name}")
-        if not test.passed:
-            print("      " + test.message.replace("\n", "\n      "))
-    print(f"score: {result.score:g} / {result.max_score:g}")
+    from .feedback import render_text
+
+    print(render_text(result), end="")  # what the student's feedback page says, in the same order
     return 0
 
 

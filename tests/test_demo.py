@@ -28,6 +28,11 @@ def test_demo_grades_a_small_cohort_into_the_gradebook_sheets_and_report(tmp_pat
     endless = by_kind("endless").iloc[0]
     assert endless["score"] == 10 and "was stopped after" in endless["note"]
     assert "were deleted" in by_kind("deleted_cell").iloc[0]["note"]
+    # The first buggy student's three slips, scored by function as A1 ships it; their feedback says what to fix.
+    assert cohort["s007"]["bugs"] == ["bce_grad_sign_flip", "softmax_no_max_subtraction", "adamw_decay_after_update"]
+    assert table.loc["s007", "score"] == 8.875
+    page = (course_dir / "feedback" / "s007" / "a1_mlp" / "a1_mlp.html").read_text(encoding="utf-8")
+    assert page.index("<b>8.875</b> / 10") < page.index("To fix (4)") < page.index("AdamW") < page.index("Score by part")
 
     late = [sid for sid, p in cohort.items() if p["late_hours"]]
     assert table.loc[late, "late_hours"].tolist() == [27.25]  # 27.5 h after due, less 15 min of grace

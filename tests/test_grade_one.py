@@ -41,6 +41,33 @@ def test_json_output_has_the_documented_fields(perfect):
     assert data["assignment"] == "a1_mlp" and data["error"] is None
     assert data["score"] == data["max_score"] == 10
     assert data["tests"] and set(data["tests"][0]) == {"name", "cell", "points", "max_points", "passed", "message"}
+    assert {"cells", "functions"} <= set(data)
+    info = assignments.load("a1_mlp")
+    assert [f["name"] for f in data["functions"]] == [f.name for f in info.functions]
+    assert set(data["functions"][0]) == {"name", "cell", "points", "max_points", "rule", "passed", "total", "tests",
+                                         "failures"}
+    assert {c["cell"]: c["max_score"] for c in data["cells"]} == info.cells
+
+
+def test_text_output_gives_the_score_then_what_to_fix_by_function(perfect, tmp_path):
+    """The demo's student with three bugs: what the student's feedback page says, in the terminal."""
+    from grading.demo.cohort import fill_solutions
+
+    info = assignments.load("a1_mlp")
+    catalogue = assignments.variants(info)
+    overrides = {k: v for bug in catalogue.DEMO_BUGS[0] for k, v in catalogue.BUGGY[bug].overrides.items()}
+    proc = _grade("a1_mlp", _variant(perfect, tmp_path, lambda nb: fill_solutions(info, nb.cells, overrides)))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "score: 8.875 / 10"
+    assert lines[1] == "4 of 56 functions lost points (−1.125); 94 of 99 checks passed"
+    to_fix = proc.stdout[proc.stdout.index("to fix:"):proc.stdout.index("by part:")]
+    names = ["softmax and log_softmax: 0 / 0.25 (−0.25), all or nothing", "bce and bce_grad: 0 / 0.25",
+             "softmax_cross_entropy and softmax_cross_entropy_grad: 0 / 0.375", "AdamW: 0 / 0.25"]
+    assert [to_fix.index(n) for n in names] == sorted(to_fix.index(n) for n in names)
+    assert "a sign flip" in to_fix and "after the Adam update" in to_fix and "overflow" in to_fix
+    assert "✓" not in to_fix, "passed checks and functions stay out of what to fix"
+    assert "  test_losses: 0.875 / 1.5" in proc.stdout
 
 
 @pytest.mark.parametrize("assignment_id", [a for a in assignments.known() if a != "a1_mlp"])

@@ -20,6 +20,11 @@
 # check your gradients numerically against an independent implementation, and try edge cases
 # such as very large logits. Passing every visible test is necessary, not sufficient.
 #
+# **Points.** Each part's table lists what is scored (a function, or a few related checks), its
+# points and its rule. **All or nothing**: every hidden check of it must pass, since a gradient, a
+# backward pass or an optimizer update that is wrong in one case trains the wrong model; one
+# failing check and it scores 0. **Partial**: independent checks, each worth its share of the points.
+#
 # **Warnings count as failures.** A test cell that writes anything to stderr (a `RuntimeWarning:
 # overflow in exp`, for instance) scores zero. Write numerically stable code.
 #
@@ -45,6 +50,21 @@ np.set_printoptions(precision=4, suppress=True)
 
 # %% [markdown]
 # ## Part 1 — Activations (1.5 points)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `identity` and `identity_grad` | 0.0625 | all or nothing |
+# | `sigmoid` and `sigmoid_grad` | 0.125 | all or nothing |
+# | `tanh` and `tanh_grad` | 0.125 | all or nothing |
+# | `relu` and `relu_grad` | 0.125 | all or nothing |
+# | `leaky_relu` and `leaky_relu_grad` | 0.125 | all or nothing |
+# | `elu` and `elu_grad` | 0.125 | all or nothing |
+# | `selu` and `selu_grad` | 0.125 | all or nothing |
+# | `gelu` and `gelu_grad` | 0.125 | all or nothing |
+# | `softplus` and `softplus_grad` | 0.125 | all or nothing |
+# | `sigmoid` and `softplus` at x = ±1000 | 0.0625 | all or nothing |
+# | `softmax` and `log_softmax` | 0.25 | all or nothing |
+# | activations: hand-checked values, inputs left alone | 0.125 | partial |
 #
 # An MLP alternates affine maps with element-wise non-linearities $f$. Backpropagation needs their
 # derivatives, so every activation `name(x)` comes with `name_grad(x)` returning $f'(x)$ element-wise
@@ -108,6 +128,14 @@ print("✓ activation tests passed")
 # %% [markdown]
 # ## Part 2 — Weight initialisation (0.5 points)
 #
+# | what is scored | points | rule |
+# |---|---|---|
+# | `normal_init` | 0.0625 | all or nothing |
+# | `xavier_normal` | 0.0625 | all or nothing |
+# | `xavier_uniform` | 0.0625 | all or nothing |
+# | `kaiming_normal` | 0.125 | all or nothing |
+# | initialisers: shape (n_out, n_in), reproducible from a seed | 0.1875 | partial |
+#
 # Weights must not all start equal (every hidden unit would learn the same thing), and their scale
 # matters: the variance of the activations should stay about the same from layer to layer, or the
 # signal explodes or vanishes. With $n_{in}$ inputs and $n_{out}$ outputs, all with zero mean:
@@ -138,6 +166,13 @@ print("✓ initialisation tests passed")
 
 # %% [markdown]
 # ## Part 3 — The linear layer (1.0 point)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `Linear.__init__` | 0.125 | all or nothing |
+# | `Linear.forward` | 0.125 | all or nothing |
+# | `Linear.backward` (dL/dx, dW, db) | 0.625 | all or nothing |
+# | `Linear`: the hand example, forward and backward | 0.125 | all or nothing |
 #
 # `Linear(in_features, out_features, rng)` holds $W$ of shape `(out, in)`, drawn with
 # `kaiming_normal`, and $b$ of shape `(out,)`, zeros. For a batch $x$ of shape `(N, in)`:
@@ -191,6 +226,15 @@ print("✓ linear layer tests passed")
 
 # %% [markdown]
 # ## Part 4 — Losses (1.5 points)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `mse` and `mse_grad` | 0.25 | all or nothing |
+# | `mae` and `mae_grad` | 0.25 | all or nothing |
+# | `bce` and `bce_grad` | 0.25 | all or nothing |
+# | `bce_with_logits` and `bce_with_logits_grad` | 0.25 | all or nothing |
+# | `softmax_cross_entropy` and `softmax_cross_entropy_grad` | 0.375 | all or nothing |
+# | losses: hand-checked values, inputs left alone | 0.125 | partial |
 #
 # Every loss is the **mean**, and every `*_grad` is the derivative of that mean with respect to the
 # prediction (so it carries a factor $1/n$, where $n$ = `pred.size` for element-wise losses and
@@ -248,6 +292,18 @@ print("✓ loss tests passed")
 
 # %% [markdown]
 # ## Part 5 — Optimizers (2.0 points)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `SGD` | 0.125 | all or nothing |
+# | `SGD` with momentum | 0.25 | all or nothing |
+# | `SGD` with Nesterov momentum | 0.25 | all or nothing |
+# | `SGD` with weight decay | 0.125 | all or nothing |
+# | `Adagrad` | 0.25 | all or nothing |
+# | `RMSprop` | 0.25 | all or nothing |
+# | `Adam` | 0.375 | all or nothing |
+# | `AdamW` | 0.25 | all or nothing |
+# | optimizers: documented defaults, inputs left alone | 0.125 | partial |
 #
 # An optimizer turns gradients into parameter updates. Its interface is functional:
 # `opt.step(params, grads)` takes two lists of arrays of the same shapes and **returns a new list**
@@ -312,6 +368,15 @@ print("✓ optimizer tests passed")
 # %% [markdown]
 # ## Part 6 — Learning-rate schedules (0.5 points)
 #
+# | what is scored | points | rule |
+# |---|---|---|
+# | `step_lr` | 0.125 | all or nothing |
+# | `exponential_lr` | 0.0625 | all or nothing |
+# | `cosine_lr` | 0.0625 | all or nothing |
+# | `linear_lr` | 0.0625 | all or nothing |
+# | `inverse_sqrt_lr` | 0.0625 | all or nothing |
+# | `linear_warmup` | 0.125 | all or nothing |
+#
 # A schedule gives the learning rate at epoch (or step) $t = 0, 1, 2, \dots$ from the initial rate
 # $\eta_0$ = `lr0`:
 #
@@ -336,6 +401,13 @@ print("✓ schedule tests passed")
 
 # %% [markdown]
 # ## Part 7 — Batch and layer normalisation (1.0 point)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `BatchNorm1d.forward` (training, running statistics, evaluation) | 0.375 | partial |
+# | `BatchNorm1d.backward` (dL/dx, dgamma, dbeta) | 0.375 | all or nothing |
+# | `LayerNorm.forward` | 0.125 | all or nothing |
+# | `LayerNorm.backward` | 0.125 | all or nothing |
 #
 # **Batch norm** normalises each feature $j$ over the batch, then rescales with learnable $\gamma, \beta$:
 #
@@ -399,6 +471,13 @@ print("✓ normalisation tests passed")
 # %% [markdown]
 # ## Part 8 — Dropout (0.5 points)
 #
+# | what is scored | points | rule |
+# |---|---|---|
+# | `dropout_mask` | 0.125 | all or nothing |
+# | `Dropout.forward` in training | 0.25 | all or nothing |
+# | `Dropout.backward` | 0.0625 | all or nothing |
+# | `Dropout` in evaluation | 0.0625 | all or nothing |
+#
 # In training, dropout zeroes each unit independently, forcing the network not to rely on any single
 # feature. Here, as in PyTorch, **`p` is the probability of dropping a unit**; a unit is kept with
 # probability $1-p$. Masks are boolean **keep** masks (True = kept).
@@ -435,6 +514,10 @@ print("✓ dropout tests passed")
 # %% [markdown]
 # ## Part 9 — Weight penalties (0.5 points)
 #
+# | what is scored | points | rule |
+# |---|---|---|
+# | `l1`, `l2` and elastic net: penalties and gradients | 0.5 | partial |
+#
 # Regularisation adds a penalty on the weights to the data loss, $L(W) + R(W)$, expressing a
 # preference between weights that fit the data equally well:
 #
@@ -461,6 +544,14 @@ print("✓ regularisation tests passed")
 
 # %% [markdown]
 # ## Part 10 — The multilayer perceptron (1.0 point)
+#
+# | what is scored | points | rule |
+# |---|---|---|
+# | `MLP`: `parameters()`, `gradients()`, `set_parameters`, defaults | 0.1875 | partial |
+# | `MLP.forward` | 0.125 | all or nothing |
+# | `MLP.backward` (every activation) | 0.375 | all or nothing |
+# | `MLP.predict` | 0.0625 | all or nothing |
+# | `train_mlp` | 0.25 | partial |
 #
 # `MLP(sizes, activation, rng)` with `sizes = [D, H1, ..., C]` chains `Linear` layers with the
 # activation between them and **none after the last** layer, which returns logits:

@@ -1040,6 +1040,11 @@ def elu_grad(x, alpha=1.0):
 }
 
 
+# The demo cohort's first buggy student makes these three slips together (grading/demo/cohort.py): a
+# sign-flipped BCE gradient, a softmax without the max subtracted, AdamW's decay after the update.
+# Their feedback page is the worked example of scoring by function (README, "How grading works").
+DEMO_BUGS: list[list[str]] = [["bce_grad_sign_flip", "softmax_no_max_subtraction", "adamw_decay_after_update"]]
+
 CORRECT: dict[str, dict[str, str]] = {
     "linear_backward_loops": {"Linear.backward": '''
 def backward(self, grad_out):

@@ -1,8 +1,9 @@
 """A synthetic cohort for the demo course: who submits what.
 
 Students answer with the reference solution, a correct rewrite, or the reference with one to three
-realistic bugs from the variant catalogue; a few submissions are broken on purpose (corrupted file,
-endless loop, duplicated or deleted grade cell, untouched stubs, late).
+realistic bugs from the variant catalogue (the first buggy ones with the catalogue's ``DEMO_BUGS``,
+if it has them); a few submissions are broken on purpose (corrupted file, endless loop, duplicated
+or deleted grade cell, untouched stubs, late).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def make_cohort(info: AssignmentInfo, size: int = 32, seed: int = 7) -> list[Per
     specials = ["blank", "corrupted", "endless", "duplicated_cell", "deleted_cell"]
     correct_names = sorted(catalogue.CORRECT)
     buggy_names = sorted(catalogue.BUGGY)
+    featured = [list(bugs) for bugs in getattr(catalogue, "DEMO_BUGS", [])]  # optional: named combinations
     people: list[Persona] = []
     for i in range(size):
         sid = f"s{i + 1:03d}"
@@ -47,6 +49,8 @@ def make_cohort(info: AssignmentInfo, size: int = 32, seed: int = 7) -> list[Per
             people.append(Persona(sid, "reference"))
         else:
             bugs = rng.sample(buggy_names, k=rng.choice([1, 1, 2, 3]))
+            if featured:  # drawn all the same, so the rest of the cohort does not change
+                bugs = featured.pop(0)
             overrides: dict[str, str] = {}
             for bug in bugs:
                 overrides.update(catalogue.BUGGY[bug].overrides)
