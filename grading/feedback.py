@@ -195,13 +195,53 @@ def render(result: SubmissionResult, title: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_feedback(folder: Path, result: SubmissionResult, notebook: str, title: str, submitted: Path) -> Path:
+LEVELS = ("nothing", "pass_fail", "scores", "messages")  # what a student may see before the deadline
+
+
+def render_limited(result: SubmissionResult, title: str, show: str, kept: float | None = None) -> str:
+    """Before the deadline, what the course lets a student see of a graded submission: ``nothing``
+    (received and graded), ``pass_fail`` per function, ``scores`` (points, no messages), or
+    ``messages`` (the whole page). ``kept``: a better earlier score that still counts."""
+    if show == "messages":
+        page = render(result, title)
+    else:
+        e = html.escape
+        o = outline(result)
+        parts = [f"<!doctype html><meta charset='utf-8'><title>{e(title)} — feedback</title><style>{STYLE}</style>",
+                 f"<h1>{e(title)}</h1><p class='who'>Feedback for <b>{e(result.student or '')}</b></p>"]
+        if show == "nothing" or result.error:
+            parts.append("<p class='summary'>Your submission was received and graded. "
+                         + ("It could not be run to the end: check that every cell runs. " if result.error else "")
+                         + "Its results come after the deadline.</p>")
+        else:
+            if show == "scores":
+                parts.append(f"<p class='score'>Score: <b>{o.score:g}</b> / {o.max_score:g}</p>")
+            parts.append("<p class='summary'>Before the deadline the course shows "
+                         + ("each function's points" if show == "scores" else "which functions pass")
+                         + ", not the checks' messages.</p><table><tr><th>function</th><th></th>"
+                         + ("<th class='num'>points</th>" if show == "scores" else "") + "</tr>")
+            for part in o.parts:
+                for f in part.functions:
+                    verdict = "<span class='bad'>✗ failed</span>" if f.failures else "<span class='ok'>✓ passed</span>"
+                    points = f"<td class='num'>{f.points:g} / {f.max_points:g}</td>" if show == "scores" else ""
+                    parts.append(f"<tr><td>{e(f.name)}</td><td>{verdict}</td>{points}</tr>")
+            parts.append("</table>")
+        page = "\n".join(parts) + "\n"
+    if kept is not None:
+        note = (f"<p class='note'>Your best submission so far scored {kept:g} and still counts"
+                + (f"; this one scored {result.score:g}." if show in ("scores", "messages") else ".") + "</p>")
+        page = page.replace("</h1>", "</h1>" + note, 1)
+    return page
+
+
+def write_feedback(folder: Path, result: SubmissionResult, notebook: str, title: str, submitted: Path,
+                   show: str = "messages", kept: float | None = None) -> Path:
     """The student's feedback page in ``folder`` (``Course.feedback_dir``), with the files nbgrader's
-    release_feedback matches it by."""
+    release_feedback matches it by; ``show`` and ``kept`` as in :func:`render_limited`."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("timestamp.txt", "submission_secret.txt"):
         if (submitted / name).is_file():
             shutil.copy(submitted / name, folder / name)
     out = folder / f"{Path(notebook).stem}.html"
-    out.write_text(render(result, title), encoding="utf-8")
+    out.write_text(render_limited(result, title, show, kept), encoding="utf-8")
     return out
