@@ -592,3 +592,108 @@ def test_exam_per_student_variants_privacy_copies_and_the_window(hub):
             snapper.kill()
             snapper.wait()
         shutil.rmtree(source.parent.parent, ignore_errors=True)
+
+
+def _feedback_ready(session: Session, name: str, after: str | None) -> dict | None:
+    """The student's submission of ASSIGNMENT whose feedback waits in the exchange, newer than ``after``."""
+    listed = session.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
+    for entry in listed:
+        for sub in entry.get("submissions", [entry]):
+            if (sub.get("assignment_id") == ASSIGNMENT and sub.get("student_id") == name
+                    and sub.get("has_exchange_feedback") and (after is None or sub.get("timestamp", "") > after)):
+                return sub
+    return None
+
+
+def _wait_for(check, timeout: float = 180, what: str = "it"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(1)
+    raise AssertionError(f"waited {timeout:g} s for {what}")
+
+
+def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hub):
+    """The course turns on grading on submit for A1 (two graded submissions an hour); a student who
+    submitted from JupyterLab reads the graded feedback within seconds, without a TA; a third
+    submission that hour waits, while another student's is graded at once."""
+    from playwright.sync_api import sync_playwright
+
+    policy = hub.course_dir / "policy.toml"
+    original = policy.read_text(encoding="utf-8")
+    history = hub.course_dir / "on_submit" / ASSIGNMENT
+    graded = lambda name: json.loads((history / f"{name}.json").read_text()) if (history / f"{name}.json").is_file() else []
+    bug = dict(assignments.variants(assignments.load(ASSIGNMENT)).BUGGY[BUG].overrides)
+    student = _login(hub, BROWSER)
+    listed = student.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
+    if not any(a["assignment_id"] == ASSIGNMENT and a["status"] != "released" for a in listed):
+        _action(student, "fetch")
+    _answer(student, bug)
+    _action(student, "submit")
+    try:
+        # The instructor's edit: the watcher reads the policy each round, no restart.
+        started = time.monotonic()
+        policy.write_text(original.replace(f'id = "{ASSIGNMENT}"',
+                                           f'id = "{ASSIGNMENT}"\non_submit = {{ show = "messages", per_hour = 2 }}', 1),
+                          encoding="utf-8")
+        _wait_for(lambda: _feedback_ready(student, BROWSER, None), what="graded feedback after submitting")
+        seconds = time.monotonic() - started
+        state = _action(student, "fetch_feedback")
+        fetched = [s for a in state if a["assignment_id"] == ASSIGNMENT and a["status"] == "submitted"
+                   for s in a["submissions"] if s["has_local_feedback"]][-1]
+        assert fetched["student_id"] == BROWSER
+        page = f"{fetched['local_feedback_path']}/{ASSIGNMENT}.html"
+        text = student.server("GET", f"api/contents/{page}", params={"format": "text"}).json()["content"]
+        assert "To fix" in text and "transpose" in text.lower(), "the feedback leads with the named mistake"
+        for secret in ("def test_", "check_array", "reference"):
+            assert secret not in text
+
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                tab = browser.new_page(viewport={"width": 1300, "height": 1000})
+                tab.set_default_timeout(60_000)
+                tab.goto(f"{hub.hub_url}/hub/login")
+                tab.fill("#username_input", BROWSER)
+                tab.fill("#password_input", hub.trial_password)
+                tab.click("#login_submit")
+                tab.wait_for_selector(".jp-LabShell", timeout=120_000)
+                tab.goto(f"{hub.hub_url}/user/{BROWSER}/files/{page}")
+                tab.wait_for_selector("h2")
+                assert tab.locator("h2", has_text="To fix").count() == 1
+                assert "Linear" in tab.locator("section.fn").first.inner_text()
+                tab.screenshot(path=str(ARTIFACTS / "on-submit-feedback.png"), full_page=True)
+            finally:
+                browser.close()
+
+        # The gradebook holds what the TA's own batch gives for the same submission.
+        ta = _login(hub, TA, start=False)
+        terminal = ta.terminal(f"services/{COURSE}")
+        status, out = terminal.run(f"dlgrade autograde {ASSIGNMENT} --course . --force --json", timeout=600)
+        assert status == 0, out
+        batch = json.loads(out[out.index("{"):out.rindex("}") + 1])["scores"][BROWSER]
+        assert len(graded(BROWSER)) == 1 and graded(BROWSER)[0]["score"] == batch < 10 and graded(BROWSER)[0]["counted"]
+        terminal.close()
+
+        # Two graded an hour: the second is graded, the third waits; another student is not held up.
+        _answer(student, {})
+        _action(student, "submit")
+        _wait_for(lambda: len(graded(BROWSER)) == 2, what="the second graded submission")
+        assert graded(BROWSER)[1]["score"] == 10
+        _action(student, "submit")
+        other = _login(hub, LATE)
+        listed = other.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
+        if not any(a["assignment_id"] == ASSIGNMENT and a["status"] != "released" for a in listed):
+            _action(other, "fetch")
+        before = len(graded(LATE))
+        _answer(other, {})
+        _action(other, "submit")
+        _wait_for(lambda: len(graded(LATE)) == before + 1, what="the other student's grading")
+        assert graded(LATE)[-1]["score"] == 10
+        time.sleep(5)  # a few more rounds of the watcher
+        assert len(graded(BROWSER)) == 2, "the third submission within the hour waits its turn"
+        print(f"on submit: feedback ready {seconds:.1f} s after the policy turned it on")
+    finally:
+        policy.write_text(original, encoding="utf-8")
