@@ -605,16 +605,6 @@ def _feedback_ready(session: Session, name: str, after: str | None) -> dict | No
     return None
 
 
-def _wait_for(check, timeout: float = 180, what: str = "it"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(1)
-    raise AssertionError(f"waited {timeout:g} s for {what}")
-
-
 def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hub):
     """The course turns on grading on submit for A1 (two graded submissions an hour); a student who
     submitted from JupyterLab reads the graded feedback within seconds, without a TA; a third
@@ -638,7 +628,7 @@ def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hu
         policy.write_text(original.replace(f'id = "{ASSIGNMENT}"',
                                            f'id = "{ASSIGNMENT}"\non_submit = {{ show = "messages", per_hour = 2 }}', 1),
                           encoding="utf-8")
-        _wait_for(lambda: _feedback_ready(student, BROWSER, None), what="graded feedback after submitting")
+        _wait_for("graded feedback after submitting", lambda: _feedback_ready(student, BROWSER, None), timeout=180)
         seconds = time.monotonic() - started
         state = _action(student, "fetch_feedback")
         fetched = [s for a in state if a["assignment_id"] == ASSIGNMENT and a["status"] == "submitted"
@@ -680,7 +670,7 @@ def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hu
         # Two graded an hour: the second is graded, the third waits; another student is not held up.
         _answer(student, {})
         _action(student, "submit")
-        _wait_for(lambda: len(graded(BROWSER)) == 2, what="the second graded submission")
+        _wait_for("the second graded submission", lambda: len(graded(BROWSER)) == 2, timeout=180)
         assert graded(BROWSER)[1]["score"] == 10
         _action(student, "submit")
         other = _login(hub, LATE)
@@ -690,7 +680,7 @@ def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hu
         before = len(graded(LATE))
         _answer(other, {})
         _action(other, "submit")
-        _wait_for(lambda: len(graded(LATE)) == before + 1, what="the other student's grading")
+        _wait_for("the other student's grading", lambda: len(graded(LATE)) == before + 1, timeout=180)
         assert graded(LATE)[-1]["score"] == 10
         time.sleep(5)  # a few more rounds of the watcher
         assert len(graded(BROWSER)) == 2, "the third submission within the hour waits its turn"
