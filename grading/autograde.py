@@ -15,6 +15,7 @@ import getpass
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -54,24 +55,35 @@ class AutogradeBusy(DlgradeError):
     """Another autograde of the same assignment is running on this course."""
 
 
+WATCHER = "the on-submit watcher"  # grading/on_submit.py holds an assignment for one short round
+WATCHER_WAIT = 300.0  # seconds a TA's run waits for the watcher's round before giving up
+
+
 @contextlib.contextmanager
-def only_run(course: Course, assignment_id: str):
-    """Hold the course's lock for this assignment for the run (released if the process dies)."""
+def only_run(course: Course, assignment_id: str, who: str | None = None, wait_for_watcher: float = WATCHER_WAIT):
+    """Hold the course's lock for this assignment for the run (released if the process dies). A run
+    held by the on-submit watcher is waited for (its round is short); any other holder is named."""
     path = course.root / f".dlgrade-autograde-{assignment_id}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o664)
     with contextlib.suppress(PermissionError):  # only its creator may; then every TA of the group can lock it
         os.chmod(path, 0o664)
+    deadline = time.monotonic() + wait_for_watcher
     with os.fdopen(fd, "r+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "another process"
-            raise AutogradeBusy(f"{assignment_id} is being autograded on this course already ({holder}): "
-                                "wait for it to finish; it records every result as it goes") from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                if holder.startswith(WATCHER) and time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    continue
+                raise AutogradeBusy(f"{assignment_id} is being autograded on this course already ({holder}): "
+                                    "wait for it to finish; it records every result as it goes") from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()} of {getpass.getuser()} on {socket.gethostname()}, "
+        handle.write(f"{who + ', ' if who else ''}pid {os.getpid()} of {getpass.getuser()} on {socket.gethostname()}, "
                      f"since {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
         handle.flush()
         try:

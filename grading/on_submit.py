@@ -23,7 +23,7 @@ from pathlib import Path
 from autograder import assignments
 from autograder.batch import Submission, grade_all
 
-from .autograde import AutogradeBusy, only_run, record
+from .autograde import WATCHER, AutogradeBusy, only_run, record
 from .course import Course
 from .feedback import write_feedback
 from .gradebook import CourseGradebook
@@ -82,7 +82,7 @@ def grade_new(course: Course, policy: Policy, now: datetime | None = None, worke
         if assignment.on_submit is None or not course.is_released(assignment.id):
             continue
         try:
-            with only_run(course, assignment.id):
+            with only_run(course, assignment.id, who=WATCHER, wait_for_watcher=0):
                 outcomes += _grade_assignment(course, assignment, now, workers, sandboxed)
         except AutogradeBusy:
             continue  # a TA's autograde holds it; next round

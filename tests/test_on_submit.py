@@ -123,3 +123,30 @@ def test_the_policy_names_a_wrong_on_submit_field():
     assert any("on_submit.show" in p and "'messages'" in p for p in problems)
     assert any("on_submit.per_hour" in p for p in problems)
     assert OnSubmit().show == "scores" and OnSubmit().counts == "last"
+
+
+def test_a_tas_run_waits_for_the_watchers_round_and_names_anyone_else(course):
+    import threading
+    import time
+
+    from grading.autograde import AutogradeBusy, WATCHER, only_run
+
+    with only_run(course, "a1_mlp", who="a TA's run"):
+        with pytest.raises(AutogradeBusy, match="a TA's run, pid"):
+            with only_run(course, "a1_mlp", wait_for_watcher=5):
+                pass
+    held = threading.Event()
+
+    def watcher_round():
+        with only_run(course, "a1_mlp", who=WATCHER, wait_for_watcher=0):
+            held.set()
+            time.sleep(1.5)
+
+    thread = threading.Thread(target=watcher_round)
+    thread.start()
+    held.wait(10)
+    started = time.monotonic()
+    with only_run(course, "a1_mlp", wait_for_watcher=30):
+        waited = time.monotonic() - started
+    thread.join()
+    assert 0.5 < waited < 30
