@@ -25,6 +25,7 @@ is not degenerate, and a draw where a distractor would score marks is degenerate
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import math
@@ -71,8 +72,9 @@ class Template:
     def cases(self, p: dict) -> list[tuple]:
         raise NotImplementedError
 
-    @property
+    @functools.cached_property
     def source_sha256(self) -> str:
+        """The template's source, hashed once per process (``inspect.getsource`` parses its file)."""
         return hashlib.sha256(inspect.getsource(type(self)).encode()).hexdigest()
 
 
