@@ -115,26 +115,9 @@ class CourseGradebook:
         """Store one submission's automatic scores, per grade cell, in one go (never a grader failure)."""
         if not result.graded:
             raise ValueError(f"{result.student}: a result the grader failed on is not a score ({result.error})")
-        cell_scores = result.cell_scores()
-        for attempt in range(WRITE_ATTEMPTS):
-            with self._open() as gb:
-                try:
-                    gb.update_or_create_student(result.student)
-                    kwargs = {"timestamp": _naive_utc(timestamp)} if timestamp is not None else {}
-                    submission = gb.update_or_create_submission(result.assignment, result.student, **kwargs)
-                    for notebook in submission.notebooks:
-                        for grade in notebook.grades:
-                            got, _ = cell_scores.get(grade.name, (0.0, 0.0))
-                            grade.auto_score = 0.0 if result.error else got
-                            # nbgrader's SaveAutoGrades: a manual score (or no automatic one) keeps it for review
-                            grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
-                    gb.db.commit()
-                    return
-                except (OperationalError, IntegrityError):  # locked, or another writer created the row first
-                    gb.db.rollback()
-                    if attempt == WRITE_ATTEMPTS - 1:
-                        raise
-            time.sleep(0.05 * 2 ** attempt)
+        got = {cell: score for cell, (score, _) in result.cell_scores().items()}
+        self._write(result.assignment, result.student, timestamp,
+                    lambda grade: self._auto(grade, 0.0 if result.error else got.get(grade.name, 0.0)))
 
     def ensure_cells(self, assignment: str, notebook: str, cells: list[tuple[str, float, str]]) -> None:
         """An assignment whose grade cells are not built from a source notebook (an exam): one grade
@@ -150,6 +133,25 @@ class CourseGradebook:
                      timestamp: datetime | None = None, review: bool = False) -> None:
         """Store automatic scores per grade cell (None: left for a person, as a manual question);
         ``review`` keeps every cell flagged (a notebook whose tag is not its student's)."""
+        self._write(assignment, student, timestamp, lambda grade: self._auto(grade, scores.get(grade.name), review))
+
+    def set_manual(self, assignment: str, student: str, scores: dict[str, float | None]) -> None:
+        """A person's scores per grade cell (a paper exam's import); None leaves a cell ungraded."""
+        def manual(grade):
+            if grade.name in scores:
+                grade.manual_score = scores[grade.name]
+                grade.needs_manual_grade = scores[grade.name] is None
+        self._write(assignment, student, None, manual)
+
+    @staticmethod
+    def _auto(grade, score: float | None, review: bool = False) -> None:
+        grade.auto_score = score
+        # nbgrader's SaveAutoGrades: a manual score (or no automatic one) keeps it for review
+        grade.needs_manual_grade = review or grade.manual_score is not None or grade.auto_score is None
+
+    def _write(self, assignment: str, student: str, timestamp: datetime | None, update) -> None:
+        """``update(grade)`` on every grade of the student's submission, committed in one go; a
+        locked database, or a row another writer created first, is retried."""
         for attempt in range(WRITE_ATTEMPTS):
             with self._open() as gb:
                 try:
@@ -158,28 +160,14 @@ class CourseGradebook:
                     submission = gb.update_or_create_submission(assignment, student, **kwargs)
                     for notebook in submission.notebooks:
                         for grade in notebook.grades:
-                            grade.auto_score = scores.get(grade.name)
-                            grade.needs_manual_grade = (review or grade.manual_score is not None
-                                                        or grade.auto_score is None)
+                            update(grade)
                     gb.db.commit()
                     return
-                except (OperationalError, IntegrityError):
+                except (OperationalError, IntegrityError):  # locked, or another writer created the row first
                     gb.db.rollback()
                     if attempt == WRITE_ATTEMPTS - 1:
                         raise
             time.sleep(0.05 * 2 ** attempt)
-
-    def set_manual(self, assignment: str, student: str, scores: dict[str, float | None]) -> None:
-        """A person's scores per grade cell (a paper exam's import); None leaves a cell ungraded."""
-        with self._open() as gb:
-            gb.update_or_create_student(student)
-            submission = gb.update_or_create_submission(assignment, student)
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    if grade.name in scores:
-                        grade.manual_score = scores[grade.name]
-                        grade.needs_manual_grade = scores[grade.name] is None
-            gb.db.commit()
 
     def submission_scores(self, assignment: str, student: str) -> SubmissionScores | None:
         with self._open() as gb:
