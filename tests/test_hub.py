@@ -594,6 +594,13 @@ def test_exam_per_student_variants_privacy_copies_and_the_window(hub):
         shutil.rmtree(source.parent.parent, ignore_errors=True)
 
 
+def _fetched(session: Session) -> None:
+    """ASSIGNMENT in the student's home: fetched now unless an earlier test fetched it."""
+    listed = session.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
+    if not any(a["assignment_id"] == ASSIGNMENT and a["status"] != "released" for a in listed):
+        _action(session, "fetch")
+
+
 def _feedback_ready(session: Session, name: str, after: str | None) -> dict | None:
     """The student's submission of ASSIGNMENT whose feedback waits in the exchange, newer than ``after``."""
     listed = session.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
@@ -617,9 +624,7 @@ def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hu
     graded = lambda name: json.loads((history / f"{name}.json").read_text()) if (history / f"{name}.json").is_file() else []
     bug = dict(assignments.variants(assignments.load(ASSIGNMENT)).BUGGY[BUG].overrides)
     student = _login(hub, BROWSER)
-    listed = student.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
-    if not any(a["assignment_id"] == ASSIGNMENT and a["status"] != "released" for a in listed):
-        _action(student, "fetch")
+    _fetched(student)
     _answer(student, bug)
     _action(student, "submit")
     try:
@@ -674,9 +679,7 @@ def test_a_submission_is_graded_on_submit_and_its_feedback_read_in_jupyterlab(hu
         assert graded(BROWSER)[1]["score"] == 10
         _action(student, "submit")
         other = _login(hub, LATE)
-        listed = other.server("GET", "assignments", params={"course_id": COURSE}).json()["value"]
-        if not any(a["assignment_id"] == ASSIGNMENT and a["status"] != "released" for a in listed):
-            _action(other, "fetch")
+        _fetched(other)
         before = len(graded(LATE))
         _answer(other, {})
         _action(other, "submit")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 
 from ..course import Course
 from ..gradebook import CourseGradebook
 from .exam_file import Exam, ExamFileError
-from .manifest import exam_dir, read
-from .window import _owner, home_copy
+from .manifest import exam_dir, read, write_private
+from .window import home_copy, place
 
 
 def _page(exam: Exam, student: str, entry: dict, result: dict, cells: dict) -> str:
@@ -56,16 +55,11 @@ def write_feedback(course: Course, exam: Exam, home_pattern: str | None = None, 
             continue
         cells = {c.cell: c for c in scores.cells}
         page = _page(exam, student, manifest["variants"][student], result, cells)
-        path = folder / "feedback" / f"{student}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page, encoding="utf-8")
-        path.chmod(0o600)
-        written.append(path)
+        written.append(write_private(folder / "feedback" / f"{student}.html", page))
         if home_pattern:
             target = home_copy(home_pattern, student, exam.id).with_name("feedback.html")
-            if target.parent.is_dir() and not target.parent.is_symlink():
-                target.write_text(page, encoding="utf-8")
-                os.chmod(target, 0o600)
-                if accounts:
-                    os.chown(target, *_owner(student))
+            if accounts:  # as root into the student's home: never through a link they planted
+                place(page.encode("utf-8"), target, student, replace=lambda *_: True)
+            elif target.parent.is_dir():
+                write_private(target, page)
     return written

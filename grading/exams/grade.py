@@ -65,11 +65,12 @@ class ExamScore:
         return asdict(self) | {"total": self.total}
 
 
-def pick_copy(course: Course, exam: Exam, student: str, window: Window,
-              now: datetime) -> tuple[Path | None, str, datetime | None, list[str]]:
-    """(notebook, "snapshot" | "submission", when, flags) of the copy to grade."""
+def pick_copy(course: Course, exam: Exam, student: str, window: Window, now: datetime,
+              submitted: dict[str, Path]) -> tuple[Path | None, str, datetime | None, list[str]]:
+    """(notebook, "snapshot" | "submission", when, flags) of the copy to grade; ``submitted``:
+    ``course.submitted(exam.id)``, listed once per grading run."""
     flags, in_window = [], None
-    sub = course.submitted(exam.id).get(student)
+    sub = submitted.get(student)
     if sub is not None:
         arrived = course.submission_time(student, exam.id).trusted
         if arrived is None:
@@ -166,8 +167,8 @@ def score_slot(slot: str, v: dict, status: str, value, override: dict | None) ->
 
 
 def grade_one(course: Course, exam: Exam, manifest: dict, student: str, window: Window, now: datetime,
-              sandboxed: bool = True) -> ExamScore:
-    path, copy, when, flags = pick_copy(course, exam, student, window, now)
+              submitted: dict[str, Path], sandboxed: bool = True) -> ExamScore:
+    path, copy, when, flags = pick_copy(course, exam, student, window, now, submitted)
     result = ExamScore(student, copy, when.isoformat() if when else None, flags=flags)
     if path is None:
         result.error = "no copy to grade"
@@ -218,10 +219,10 @@ def grade_exam(course: Course, exam: Exam, sandboxed: bool = True, now: datetime
     if progress:
         from tqdm import tqdm
         iterator = tqdm(students, desc=f"grading {exam.id}", unit="student")
-    results = []
+    results, submitted = [], course.submitted(exam.id)
     with CourseGradebook(course.db_url, course.course_id) as gradebook:
         for student in iterator:
-            result = grade_one(course, exam, manifest, student, ends[student], now, sandboxed)
+            result = grade_one(course, exam, manifest, student, ends[student], now, submitted, sandboxed)
             results.append(result)
             if result.error is None:
                 gradebook.record_cells(exam.id, student, {s.slot: s.points for s in result.slots},

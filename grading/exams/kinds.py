@@ -70,6 +70,14 @@ def close(x: float, ref: float, rtol: float, atol: float) -> bool:
     return abs(x - ref) <= atol + rtol * abs(ref)
 
 
+def entries_close(given, answer, rtol: float, atol: float) -> list[bool] | None:
+    """Per entry, within tolerance; None when the shapes differ (or ``given`` is not numbers)."""
+    got, ref = numbers(given), numbers(answer)
+    if shape_of(got) != shape_of(ref):
+        return None
+    return [close(g, r, rtol, atol) for g, r in zip(flat(got), flat(ref))]
+
+
 @dataclass(frozen=True)
 class Kind:
     """Base: subclasses set ``name`` and implement ``score``."""
@@ -189,10 +197,9 @@ class Vector(Kind):
     name = "vector"
 
     def score(self, given, answer):
-        got, ref = numbers(given), numbers(answer)
-        if not isinstance(got, list) or shape_of(got) != shape_of(ref):
+        hits = entries_close(given, answer, self.rtol, self.atol)
+        if not hits:  # another shape (a number where a list was asked)
             return 0.0
-        hits = [close(g, r, self.rtol, self.atol) for g, r in zip(flat(got), flat(ref))]
         return sum(hits) / len(hits) if self.partial else float(all(hits))
 
     def how(self):
@@ -269,12 +276,10 @@ class Code(Kind):
         hits = []
         for got, ref in zip(given, answer):
             try:
-                g, r = numbers(got), numbers(ref)
-                ok = shape_of(g) == shape_of(r) and all(close(a, b, self.rtol, self.atol)
-                                                        for a, b in zip(flat(g), flat(r)))
+                case = entries_close(got, ref, self.rtol, self.atol)
             except Unreadable:
-                ok = False
-            hits.append(ok)
+                case = None
+            hits.append(case is not None and all(case))
         if not hits:
             return 0.0
         return sum(hits) / len(hits) if self.partial else float(all(hits))

@@ -71,15 +71,19 @@ def draw(exam: Exam, secret: bytes, people: list[str], bank: dict) -> dict:
             "variants": variants, "overrides": {}}
 
 
-def write(folder: Path, manifest: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "manifest.json"
-    tmp = folder / ".manifest.json.tmp"
+def write_private(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write atomically, readable by the grader account only (an exam's files are secret until it ends)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(manifest, fh, indent=1, sort_keys=True)
+    with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        fh.write(text)
     os.replace(tmp, path)
     return path
+
+
+def write(folder: Path, manifest: dict) -> Path:
+    return write_private(folder / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def read(folder: Path) -> dict:

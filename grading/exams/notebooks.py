@@ -85,11 +85,12 @@ def _parameters(solution: str, function: str) -> str:
     return "*args"
 
 
-def write(nb: nbformat.NotebookNode, path: Path, mode: int = 0o600) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
-    path.chmod(mode)
-    return path
+def write(nb: nbformat.NotebookNode, path: Path) -> Path:
+    """A student's notebook in the course: staff only until it is delivered."""
+    from .manifest import write_private
+
+    text = nbformat.writes(nb)
+    return write_private(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write ends it
 
 
 class Answers:

@@ -40,7 +40,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -79,17 +78,6 @@ def _paper_manifest(course_root: Path, exam: Exam) -> tuple[Path, dict, list[str
         raise ExamFileError(f"{folder / 'manifest.json'} holds variants for {', '.join(forms[:5]) or 'nobody'}, "
                             "not forms A, B, ...: it was released as an online exam")
     return folder, manifest, forms
-
-
-def _private_write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    """Write atomically, readable by staff only (the papers are secret until the exam)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-    return path
 
 
 def _pts(points: float) -> str:
@@ -384,9 +372,9 @@ def write_forms(course_root: Path, exam: Exam, pdf: bool = False) -> list[Path]:
     written = []
     for form in forms:
         entry = manifest["variants"][form]
-        written.append(_private_write(out / f"form_{form}.html", form_html(exam, form, entry, manifest["revision"])))
-        written.append(_private_write(out / f"key_{form}.html", key_html(exam, form, entry, manifest)))
-    written.append(_private_write(out / TEMPLATE_FILE, scores_template(exam, manifest, forms), encoding="utf-8-sig"))
+        written.append(manifests.write_private(out / f"form_{form}.html", form_html(exam, form, entry, manifest["revision"])))
+        written.append(manifests.write_private(out / f"key_{form}.html", key_html(exam, form, entry, manifest)))
+    written.append(manifests.write_private(out / TEMPLATE_FILE, scores_template(exam, manifest, forms), encoding="utf-8-sig"))
     if pdf:
         written += [_pdf(p) for p in written if p.suffix == ".html"]
     manifests.log(folder, {"action": "forms", "revision": manifest["revision"], "forms": forms})
@@ -545,11 +533,11 @@ def import_scores(course: Course, exam: Exam, path: str | Path) -> dict:
             gradebook.set_manual(exam.id, student, scores[student])
         after = {s: gradebook.submission_scores(exam.id, s) for s in scores}
     forms = _read_forms(folder) | checked["forms"]
-    _private_write(folder / FORMS_FILE, json.dumps(dict(sorted(forms.items())), indent=1) + "\n")
+    manifests.write_private(folder / FORMS_FILE, json.dumps(dict(sorted(forms.items())), indent=1) + "\n")
     kept = json.loads((folder / SCORES_FILE).read_text(encoding="utf-8")) if (folder / SCORES_FILE).is_file() else {}
     for student, rows in checked["rows"].items():
         kept.setdefault(student, {}).update({slot: r | {"file": path.name} for slot, r in rows.items()})
-    _private_write(folder / SCORES_FILE, json.dumps(dict(sorted(kept.items())), indent=1, sort_keys=True) + "\n")
+    manifests.write_private(folder / SCORES_FILE, json.dumps(dict(sorted(kept.items())), indent=1, sort_keys=True) + "\n")
     manifests.log(folder, {"action": "import", "file": str(path),
                            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "students": sorted(scores),
                            "graded": sum(p is not None for s in scores.values() for p in s.values()),

@@ -6,7 +6,6 @@ their frozen variants. Before anything is written, every new variant is checked:
 scores full marks and each of its distractors scores nothing."""
 from __future__ import annotations
 
-import csv
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,12 @@ class Released:
 
 
 def roster_ids(course_root: Path) -> list[str]:
+    from ..imports import read_roster
+
     path = course_root / "roster.csv"
     if not path.is_file():
         raise ExamFileError(f"no roster at {path}: the exam is drawn for the roster's students")
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        return [row["id"].strip() for row in csv.DictReader(fh) if row.get("id", "").strip()]
+    return [s.id for s in read_roster(path)]
 
 
 def release_exam(course: Course, exam: Exam, students: list[str] | None = None) -> Released:
@@ -117,7 +117,4 @@ def _samples(exam: Exam, manifest: dict, folder: Path) -> Path:
             if v["distractors"]:
                 lines.append("Distractors: " + "; ".join(f"{n} → `{d}`" for n, d in v["distractors"].items()))
             lines.append("")
-    path = folder / "samples.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    path.chmod(0o600)
-    return path
+    return manifests.write_private(folder / "samples.md", "\n".join(lines))

@@ -13,7 +13,6 @@ server's copy of it when their time ends.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
@@ -53,22 +52,22 @@ def recorded_start(folder: Path, exam: Exam) -> datetime:
 
 
 def extra_minutes(folder: Path) -> dict[str, float]:
+    """``extensions.csv``: ``student, minutes``, read as every course import is (grading.imports)."""
+    from ..imports import _done, _number, _read
+
     path = folder / "extensions.csv"
     if not path.is_file():
         return {}
-    out, problems = {}, []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                minutes = float(row["minutes"])
-                if minutes < 0:
-                    raise ValueError
-                out[row["student"].strip()] = minutes
-            except (KeyError, TypeError, ValueError):
-                problems.append(f"line {line}: needs student and minutes (a number >= 0), got {dict(row)}")
-    if problems:
-        raise ExamFileError(f"{path}:\n  " + "\n  ".join(problems))
-    return out
+    rows, problems = _read(path, required=("student", "minutes"))
+    out = {}
+    for line, row in rows:
+        minutes = _number(row["minutes"])
+        if not row["student"] or minutes is None or minutes < 0:
+            problems.append(f"line {line}: needs student and minutes (a number >= 0), got "
+                            f"{row['student']!r}, {row['minutes']!r}")
+            continue
+        out[row["student"]] = minutes
+    return _done(path, problems, out)
 
 
 def windows(folder: Path, exam: Exam, students: list[str]) -> dict[str, Window]:
@@ -104,7 +103,7 @@ def deliver(course_root: Path, exam: Exam, home_pattern: str, start: datetime | 
         target = home_copy(home_pattern, student, exam.id)
         if accounts:
             try:
-                if _place(source.read_bytes(), target, student):
+                if place(source.read_bytes(), target, student):
                     delivered.append(student)
             except OSError as exc:
                 failed.append(f"{student}: {target}: {exc.strerror or exc}")
@@ -122,12 +121,13 @@ def deliver(course_root: Path, exam: Exam, home_pattern: str, start: datetime | 
     return delivered
 
 
-def _place(data: bytes, target: Path, student: str) -> bool:
+def place(data: bytes, target: Path, student: str, replace=None) -> bool:
     """As root, into a home the student controls: every folder below the home is opened without
     following links (a planted ``~/exam -> /etc`` fails here instead of being written through and
     chowned), folders made on the way and the copy are the student's, the copy 0600 in a 0700
-    folder. An exam copy already there is never replaced; nbgrader's placeholder (fetched from the
-    Assignments tab before delivery, no dlgrade tag) is. False: the student has their copy already."""
+    folder. ``replace(name, folder_fd, uid)`` says whether what is there may go (default: nothing
+    but nbgrader's placeholder, fetched from the Assignments tab before delivery, no dlgrade tag:
+    an exam copy is never replaced). False: it stays, the student has their copy already."""
     uid, gid = _owner(student)
     home = Path(pwd.getpwnam(student).pw_dir)
     if not target.is_relative_to(home):
@@ -150,7 +150,7 @@ def _place(data: bytes, target: Path, student: str) -> bool:
                 os.fchown(fd, uid, gid)
         os.fchown(fd, uid, gid)
         os.fchmod(fd, 0o700)
-        if not _replaceable(target.name, fd, uid):
+        if not (replace or _replaceable)(target.name, fd, uid):
             return False
         tmp = f".{target.name}.{os.getpid()}.delivery"
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=fd)
